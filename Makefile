@@ -1,0 +1,72 @@
+# Rantai: `make run` serves the app on the embedded default; `make test` runs the whole suite
+# against real PostgreSQL and Redis. Both build on `make install`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+# Embedded default for `make run`: SQLite file, tasks in-process, e-mail to the console.
+RUN_ENV := DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 REDIS_URL= \
+	CELERY_TASK_ALWAYS_EAGER=true EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
+
+# `make test` talks to real services; override either variable to point elsewhere.
+DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rantai
+REDIS_URL ?= redis://127.0.0.1:6379/1
+TEST_ENV := DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) CELERY_TASK_ALWAYS_EAGER=false \
+	DEBUG=false SECRET_KEY=test-only-key-never-used-in-production-0123456789abcdef \
+	SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false \
+	STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage
+
+.PHONY: install run test lint format services chromium messages clean
+
+install: $(VENV)/.installed node_modules/.installed locale/id/LC_MESSAGES/django.mo
+
+# The compiled catalogue is built from the committed .po (no GNU gettext needed).
+locale/id/LC_MESSAGES/django.mo: locale/id/LC_MESSAGES/django.po $(VENV)/.installed
+	$(BIN)/python -c 'import polib, sys; polib.pofile(sys.argv[1]).save_as_mofile(sys.argv[2])' $< $@
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "Rantai needs Python 3.11"' \
+		|| { echo "Python 3.11 is required (set PYTHON=/path/to/python3.11)"; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is required to install the front-end libraries (apt-get install npm)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+run: install
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo --if-empty
+	@echo "Rantai is at http://127.0.0.1:$(PORT)/  (demo log-ins are printed above)"
+	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+services:
+	@bash tests/ensure_services.sh "$(DATABASE_URL)" "$(REDIS_URL)"
+
+chromium:
+	@bash tests/ensure_chromium.sh
+
+test: install services chromium
+	$(TEST_ENV) $(BIN)/python manage.py check --fail-level WARNING
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint:
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
+
+messages:
+	DEBUG=true $(BIN)/python manage.py makemessages -l id --no-obsolete --ignore=.venv --ignore=node_modules
+	$(BIN)/python -c 'import polib, sys; polib.pofile(sys.argv[1]).save_as_mofile(sys.argv[2])' locale/id/LC_MESSAGES/django.po locale/id/LC_MESSAGES/django.mo
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache

@@ -1,0 +1,190 @@
+"""Partner organisations (banks, associations, BUMN programs), their API keys, the suppliers an
+association manages, and the consents UMKM give partners (imported by accounts.models).
+
+Rows change only through ``accounts.api_services``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+__all__ = ["ApiKey", "ApiScope", "PartnerConsent", "PartnerManagedSupplier", "PartnerOrganisation"]
+
+
+class ApiScope(models.TextChoices):
+    SUPPLIERS_READ = "suppliers:read", _("Read supplier profiles")
+    SUPPLIERS_WRITE = "suppliers:write", _("Create and update member supplier profiles")
+    REQUIREMENTS_READ = "requirements:read", _("Read open requirements")
+    MATCHES_READ = "matches:read", _("Read matches")
+    PARTNERSHIPS_READ = "partnerships:read", _("Read consented introductions and partnerships")
+    STATS_READ = "stats:read", _("Read aggregate statistics")
+
+
+class PartnerOrganisation(models.Model):
+    class Kind(models.TextChoices):
+        BANK = "bank", _("Bank")
+        ASSOCIATION = "association", _("Industry association")
+        BUMN = "bumn", _("BUMN program")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("Shown to UMKM on the consent page: who the partner is and why it asks."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partner organisation")
+        verbose_name_plural = _("partner organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApiKey(models.Model):
+    """A partner's key. Only the SHA-256 of the secret is stored; the key is shown once."""
+
+    partner = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.CASCADE,
+        related_name="api_keys",
+        verbose_name=_("partner"),
+    )
+    name = models.CharField(_("label"), max_length=100, blank=True)
+    # The public part of the key (also shown in the admin), used to find the row.
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True)
+    hashed_key = models.CharField(_("key hash (SHA-256)"), max_length=64)
+    scopes = models.JSONField(_("scopes"), default=list)
+    rate_per_minute = models.PositiveIntegerField(
+        _("requests per minute"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the default limit."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self) -> str:
+        return f"{self.partner} · {self.prefix}…"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in (self.scopes or [])
+
+
+class PartnerManagedSupplier(models.Model):
+    """A supplier an association may update through the API: one it created there, or one an
+    administrator assigned to it (a member that joined the association after registering)."""
+
+    partner = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.CASCADE,
+        related_name="managed_suppliers",
+        verbose_name=_("partner"),
+    )
+    supplier = models.ForeignKey(
+        "suppliers.Supplier",
+        on_delete=models.CASCADE,
+        related_name="managing_partners",
+        verbose_name=_("supplier"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("supplier managed by a partner")
+        verbose_name_plural = _("suppliers managed by partners")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "supplier"], name="partner_managed_supplier_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} → {self.supplier}"
+
+
+class PartnerConsent(models.Model):
+    """An UMKM lets one partner read its contact details or its partnership records.
+
+    Revoking sets ``revoked_at``; granting again writes a new row, so the history stays.
+    """
+
+    class Scope(models.TextChoices):
+        CONTACT = "contact", _("Contact details")
+        PARTNERSHIPS = "partnerships", _("Introductions and partnerships")
+
+    supplier = models.ForeignKey(
+        "suppliers.Supplier",
+        on_delete=models.CASCADE,
+        related_name="partner_consents",
+        verbose_name=_("supplier"),
+    )
+    partner = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.CASCADE,
+        related_name="consents",
+        verbose_name=_("partner"),
+    )
+    scope = models.CharField(_("what"), max_length=16, choices=Scope.choices)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+
+    class Meta:
+        ordering = ["-granted_at", "-pk"]
+        verbose_name = _("partner consent")
+        verbose_name_plural = _("partner consents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "supplier", "scope"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="partner_consent_one_active",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier} → {self.partner}: {self.scope}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,289 @@
+"""Writes for the partner API: keys, consents, and an association's supplier writes.
+
+API keys: ``rk_<prefix>.<secret>``. The prefix (public) finds the row; only the SHA-256 of the
+whole key is stored, so a database leak does not leak usable keys. The secret carries 256 bits of
+randomness, which is why a plain (unsalted, fast) hash is enough.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from suppliers.importing import (
+    CREATED,
+    SupplierUpsert,
+    supplier_upsert_apply,
+    supplier_upsert_plan,
+)
+from suppliers.importing.rows import COLUMN_OF_FIELD, COLUMNS, References, parse_row
+from suppliers.models import Supplier
+
+from .api_models import ApiKey, ApiScope, PartnerConsent, PartnerManagedSupplier
+from .api_models import PartnerOrganisation as Partner
+from .models import User
+
+KEY_PREFIX = "rk_"
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+def hash_key(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _clean_scopes(scopes: Iterable[str]) -> list[str]:
+    cleaned = list(dict.fromkeys(scope.strip() for scope in scopes if scope.strip()))
+    unknown = [scope for scope in cleaned if scope not in ApiScope.values]
+    if unknown:
+        raise ValidationError(
+            {
+                "scopes": _("Unknown scopes: %(scopes)s (use: %(choices)s).")
+                % {"scopes": ", ".join(unknown), "choices": ", ".join(ApiScope.values)}
+            },
+            code="unknown_scope",
+        )
+    if not cleaned:
+        raise ValidationError({"scopes": _("Give at least one scope.")}, code="no_scope")
+    return cleaned
+
+
+@transaction.atomic
+def api_key_create(
+    *,
+    partner: Partner,
+    scopes: Iterable[str],
+    created_by: User | None = None,
+    name: str = "",
+    rate_per_minute: int | None = None,
+) -> tuple[ApiKey, str]:
+    """Returns the key row and the raw key: the only time the raw key exists."""
+    prefix = secrets.token_hex(6)
+    raw = f"{KEY_PREFIX}{prefix}.{secrets.token_urlsafe(32)}"
+    api_key = ApiKey(
+        partner=partner,
+        name=name,
+        prefix=prefix,
+        hashed_key=hash_key(raw),
+        scopes=_clean_scopes(scopes),
+        rate_per_minute=rate_per_minute,
+        created_by=created_by,
+    )
+    api_key.full_clean()
+    api_key.save()
+    return api_key, raw
+
+
+@transaction.atomic
+def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
+    if api_key.revoked_at is None:
+        api_key.revoked_at = timezone.now()
+        api_key.save(update_fields=["revoked_at"])
+    return api_key
+
+
+@functools.cache
+def _key_lookup_sql() -> str:
+    key, partner = ApiKey._meta, Partner._meta
+    quote = connection.ops.quote_name
+    key_columns = ", ".join(f"k.{quote(f.column)}" for f in key.concrete_fields)
+    partner_columns = ", ".join(f"p.{quote(f.column)}" for f in partner.concrete_fields)
+    return (
+        f"SELECT {key_columns}, {partner_columns} FROM {quote(key.db_table)} k "  # noqa: S608 (names from the models)
+        f"JOIN {quote(partner.db_table)} p ON p.{quote(partner.pk.column)} = k.partner_id "
+        "WHERE k.prefix = %s AND k.revoked_at IS NULL AND p.is_active"
+    )
+
+
+def api_key_find(raw: str) -> ApiKey | None:
+    """The active key of an active partner matching ``raw``, or None.
+
+    Runs on every API request: one plain query (key and partner) without ORM compilation.
+    """
+    if not raw.startswith(KEY_PREFIX) or "." not in raw:
+        return None
+    prefix = raw[len(KEY_PREFIX) :].split(".", 1)[0]
+    if connection.vendor != "postgresql":  # other databases need the ORM's type converters
+        api_key = (
+            ApiKey.objects.select_related("partner")
+            .filter(prefix=prefix, revoked_at__isnull=True, partner__is_active=True)
+            .first()
+        )
+        if api_key is None or not hmac.compare_digest(api_key.hashed_key, hash_key(raw)):
+            return None
+        return api_key
+    with connection.cursor() as cursor:
+        cursor.execute(_key_lookup_sql(), [prefix])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    key_fields = ApiKey._meta.concrete_fields
+    api_key = ApiKey.from_db(
+        connection.alias, [f.attname for f in key_fields], row[: len(key_fields)]
+    )
+    if isinstance(api_key.scopes, str):  # jsonb arrives as text without the ORM's converter
+        api_key.scopes = json.loads(api_key.scopes)
+    partner = Partner.from_db(
+        connection.alias,
+        [f.attname for f in Partner._meta.concrete_fields],
+        row[len(key_fields) :],
+    )
+    api_key.partner = partner
+    if not hmac.compare_digest(api_key.hashed_key, hash_key(raw)):
+        return None
+    return api_key
+
+
+def api_key_touch(*, api_key: ApiKey, now: datetime | None = None) -> None:
+    """Records use at most once a minute, so busy keys do not cost a write per request."""
+    now = now or timezone.now()
+    if api_key.last_used_at is not None and now - api_key.last_used_at < TOUCH_EVERY:
+        return
+    ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+    api_key.last_used_at = now
+
+
+# --- consent ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consent_grant(
+    *, supplier: Supplier, partner: Partner, scope: str, by: User | None
+) -> PartnerConsent:
+    if scope not in PartnerConsent.Scope.values:
+        raise ValidationError({"scope": _("Unknown consent.")}, code="unknown_consent")
+    existing = PartnerConsent.objects.filter(
+        supplier=supplier, partner=partner, scope=scope, revoked_at__isnull=True
+    ).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return PartnerConsent.objects.create(
+                supplier=supplier, partner=partner, scope=scope, granted_by=by
+            )
+    except IntegrityError:  # granted at the same moment in another tab
+        return PartnerConsent.objects.get(
+            supplier=supplier, partner=partner, scope=scope, revoked_at__isnull=True
+        )
+
+
+@transaction.atomic
+def consent_revoke(*, supplier: Supplier, partner: Partner, scope: str, by: User | None) -> int:
+    """Takes effect for the next API request: reads always check the live rows."""
+    return PartnerConsent.objects.filter(
+        supplier=supplier, partner=partner, scope=scope, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now(), revoked_by=by)
+
+
+# --- an association's supplier writes -----------------------------------------------------------
+
+# Profile fields the API accepts beyond the CSV columns; the model validators check them.
+EXTRA_FIELDS = ("address", "website", "min_order_qty")
+
+
+def _field_name(column: str) -> str:
+    return {"row": "non_field_errors", "name": "legal_name"}.get(column, column)
+
+
+def _raise(errors: dict[str, list[str]]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _plan(cells: dict[str, str], extra: dict[str, Any], existing: Supplier | None):
+    """The CSV import's own parsing and validation, then its create-or-update plan."""
+    row = {column: (cells.get(column) or "").strip() for column in COLUMNS}
+    if existing is not None:
+        row["nib"] = existing.nib
+        row["name"] = row["name"] or existing.legal_name
+    item, problems = parse_row(row, References())
+    errors: dict[str, list[str]] = {}
+    for problem in problems:
+        errors.setdefault(_field_name(problem.column), []).append(problem.message)
+    _raise(errors)
+    item = SupplierUpsert(
+        nib=item.nib,
+        fields={**item.fields, **extra},
+        many=item.many,
+        certifications=item.certifications,
+    )
+    [plan] = supplier_upsert_plan(items=[item])
+    for field, messages in plan.errors.items():
+        column = COLUMN_OF_FIELD.get(field, field)
+        errors.setdefault(_field_name(column), []).extend(messages)
+    _raise(errors)
+    return plan
+
+
+def _assert_partner_writes(partner: Partner) -> None:
+    if not partner.is_active:
+        raise ValidationError(_("This partner organisation is not active."), code="inactive")
+
+
+@transaction.atomic
+def supplier_api_create(
+    *, partner: Partner, cells: dict[str, str], extra: dict[str, Any]
+) -> Supplier:
+    """An association registers a member company; it may update that company from then on.
+
+    ``cells`` are the CSV columns as text (the same parsing as the import); ``extra`` are
+    typed values of ``EXTRA_FIELDS``.
+    """
+    _assert_partner_writes(partner)
+    nib = (cells.get("nib") or "").strip()
+    if nib and Supplier.objects.filter(nib=nib).exists():
+        raise ValidationError(
+            {
+                "nib": _(
+                    "A company with this NIB is already registered. Ask an administrator to "
+                    "link it to your organisation."
+                )
+            },
+            code="nib_taken",
+        )
+    if not nib:
+        raise ValidationError({"nib": _("This field cannot be blank.")}, code="required")
+    plan = _plan(cells, extra, existing=None)
+    if plan.outcome != CREATED:  # pragma: no cover - guarded by the NIB check above
+        raise ValidationError({"nib": _("A company with this NIB is already registered.")})
+    try:
+        with transaction.atomic():
+            [supplier] = supplier_upsert_apply(plans=[plan])
+    except IntegrityError as exc:  # the same NIB registered a moment ago
+        raise ValidationError(
+            {"nib": _("A company with this NIB is already registered.")}, code="nib_taken"
+        ) from exc
+    PartnerManagedSupplier.objects.create(partner=partner, supplier=supplier)
+    return supplier
+
+
+def partner_may_update(partner: Partner, supplier: Supplier) -> bool:
+    return PartnerManagedSupplier.objects.filter(partner=partner, supplier=supplier).exists()
+
+
+@transaction.atomic
+def supplier_api_update(
+    *, supplier: Supplier, cells: dict[str, str], extra: dict[str, Any]
+) -> Supplier:
+    """Updates a company with the import's rules: what is left out or empty keeps its value,
+    a list given replaces the stored list, certifications are merged by type."""
+    supplier = Supplier.objects.select_for_update().get(pk=supplier.pk)
+    given_nib = (cells.get("nib") or "").strip()
+    if given_nib and given_nib != supplier.nib:
+        raise ValidationError(
+            {"nib": _("The NIB of a registered company cannot be changed.")}, code="nib_fixed"
+        )
+    plan = _plan(cells, extra, existing=supplier)
+    supplier_upsert_apply(plans=[plan])
+    return supplier

@@ -1,0 +1,28 @@
+"""Outbox tasks: thin wrappers over accounts.outbox (late acks, redelivery on a lost worker)."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from . import outbox
+
+logger = logging.getLogger(__name__)
+
+
+# The hard time limit must stay below the outbox lease (OUTBOX_LEASE_SECONDS, 300 s): a sender
+# is dead before another one may take its row over.
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=90, time_limit=120)
+def send_outbox_email(email_id: int) -> str:
+    result = outbox.outbox_send(email_id)
+    logger.info("send_outbox_email %s: %s", email_id, result)
+    return result
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=100, time_limit=120)
+def outbox_sweep() -> dict[str, int]:
+    counts = outbox.outbox_sweep()
+    if counts:
+        logger.info("outbox_sweep: %s", counts)
+    return counts

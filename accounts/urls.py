@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import consent_views, notification_views, views
+
+urlpatterns = [
+    path("profile/", views.profile, name="account_profile"),
+    path("partners/", consent_views.partner_consents, name="partner_consents"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path(
+        "notifications/<int:pk>/read/",
+        notification_views.notification_read,
+        name="notification_read",
+    ),
+    path(
+        "notifications/read-all/",
+        notification_views.notification_read_all,
+        name="notifications_read_all",
+    ),
+    path(
+        "unsubscribe/<str:token>/",
+        notification_views.digest_unsubscribe,
+        name="digest_unsubscribe",
+    ),
+]

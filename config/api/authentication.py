@@ -1,0 +1,75 @@
+"""``Authorization: Api-Key <key>`` for partners; logged-in users use their session (with CSRF)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions
+
+from accounts.api_models import ApiKey, PartnerOrganisation
+from accounts.api_services import api_key_find, api_key_touch
+
+KEYWORD = "Api-Key"
+
+
+class PartnerUser:
+    """``request.user`` for a request made with an API key: a partner, never a site user."""
+
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    is_staff = False
+    is_superuser = False
+    is_ministry = False
+    is_umkm = False
+    is_buyer = False
+    role = "partner"
+    pk = None
+    id = None
+
+    def __init__(self, api_key: ApiKey) -> None:
+        self.api_key = api_key
+        self.partner: PartnerOrganisation = api_key.partner
+
+    def __str__(self) -> str:
+        return f"{self.partner} ({self.api_key.prefix})"
+
+    def has_perm(self, *args, **kwargs) -> bool:
+        return False
+
+
+class ApiKeyAuthentication(authentication.BaseAuthentication):
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode("latin-1")
+        if not header:
+            return None
+        keyword, _space, raw = header.partition(" ")
+        if keyword.lower() != KEYWORD.lower():
+            return None
+        raw = raw.strip()
+        api_key = api_key_find(raw) if raw else None
+        if api_key is None:
+            raise exceptions.AuthenticationFailed(
+                _("Invalid or revoked API key."), code="invalid_api_key"
+            )
+        api_key_touch(api_key=api_key)
+        return PartnerUser(api_key), api_key
+
+    def authenticate_header(self, request) -> str:
+        # Makes DRF answer 401 (not 403) when no credentials were sent.
+        return KEYWORD
+
+
+def api_key_of(request) -> ApiKey | None:
+    return request.auth if isinstance(request.auth, ApiKey) else None
+
+
+def partner_of(request) -> PartnerOrganisation | None:
+    api_key = api_key_of(request)
+    return api_key.partner if api_key else None
+
+
+def site_user_of(request):
+    """The logged-in site user (session), or None for partners and anonymous callers."""
+    if api_key_of(request) is not None or not request.user.is_authenticated:
+        return None
+    return request.user

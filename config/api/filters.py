@@ -1,0 +1,133 @@
+"""django-filter filter sets: codes from the reference data, never free SQL."""
+
+from __future__ import annotations
+
+import django_filters as filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+
+from manufacturers.models import Requirement
+from matchmaking.models import Introduction, Match, Partnership
+from suppliers.models import Supplier, VerificationStatus
+
+from .selectors import holding_valid_certification
+
+
+def _component_q(relation: str, code: str) -> Q:
+    # A system or subsystem code includes every category below it. (``code`` is the primary
+    # key, so no join is made.)
+    return Q(**{f"{relation}__code": code}) | Q(**{f"{relation}__code__startswith": f"{code}."})
+
+
+class SupplierFilter(filters.FilterSet):
+    province = filters.CharFilter(field_name="province_id", help_text=_("Province code, e.g. 32"))
+    regency = filters.CharFilter(field_name="regency_id", help_text=_("Regency code"))
+    size_class = filters.CharFilter(field_name="size_class_id", help_text=_("Size class code"))
+    component = filters.CharFilter(
+        method="filter_component",
+        help_text=_("Component category code; a system code includes its subcategories."),
+    )
+    process = filters.CharFilter(method="filter_process", help_text=_("Process code"))
+    material = filters.CharFilter(method="filter_material", help_text=_("Material code"))
+    certification = filters.CharFilter(
+        method="filter_certification",
+        help_text=_("Holds a valid certificate of this type (or of one that implies it)."),
+    )
+    verified = filters.BooleanFilter(method="filter_verified")
+    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    name = filters.CharFilter(field_name="legal_name", lookup_expr="icontains", max_length=100)
+
+    class Meta:
+        model = Supplier
+        fields: list[str] = []
+
+    # Subqueries instead of joins: no duplicate rows, no DISTINCT under the cursor ordering.
+    def _through(self, name: str, condition: Q):
+        through = Supplier._meta.get_field(name).remote_field.through
+        return through.objects.filter(condition).values("supplier_id")
+
+    def filter_component(self, queryset, name, value):
+        rows = self._through("components", _component_q("componentcategory", value))
+        return queryset.filter(id__in=rows)
+
+    def filter_process(self, queryset, name, value):
+        return queryset.filter(id__in=self._through("processes", Q(process_id=value)))
+
+    def filter_material(self, queryset, name, value):
+        return queryset.filter(id__in=self._through("materials", Q(material_id=value)))
+
+    def filter_certification(self, queryset, name, value):
+        return queryset.filter(id__in=holding_valid_certification(value))
+
+    def filter_verified(self, queryset, name, value):
+        if value is None:
+            return queryset
+        if value:
+            return queryset.filter(verification_status=VerificationStatus.VERIFIED)
+        return queryset.exclude(verification_status=VerificationStatus.VERIFIED)
+
+
+class RequirementFilter(filters.FilterSet):
+    component = filters.CharFilter(method="filter_component")
+    process = filters.CharFilter(method="filter_process")
+    delivery_province = filters.CharFilter(field_name="delivery_province_id")
+    manufacturer = filters.NumberFilter(field_name="manufacturer_id")
+    status = filters.ChoiceFilter(choices=Requirement.Status.choices)
+    needed_before = filters.DateFilter(field_name="needed_by", lookup_expr="lte")
+
+    class Meta:
+        model = Requirement
+        fields: list[str] = []
+
+    def filter_component(self, queryset, name, value):
+        return queryset.filter(_component_q("component", value))
+
+    def filter_process(self, queryset, name, value):
+        through = Requirement._meta.get_field("processes").remote_field.through
+        return queryset.filter(
+            id__in=through.objects.filter(process_id=value).values("requirement_id")
+        )
+
+
+class MatchFilter(filters.FilterSet):
+    requirement = filters.NumberFilter(field_name="requirement_id")
+    supplier = filters.NumberFilter(field_name="supplier_id")
+    min_score = filters.NumberFilter(field_name="score", lookup_expr="gte")
+
+    class Meta:
+        model = Match
+        fields: list[str] = []
+
+
+class IntroductionFilter(filters.FilterSet):
+    requirement = filters.NumberFilter(field_name="requirement_id")
+    supplier = filters.NumberFilter(field_name="supplier_id")
+    status = filters.ChoiceFilter(choices=Introduction.Status.choices)
+
+    class Meta:
+        model = Introduction
+        fields: list[str] = []
+
+
+class PartnershipFilter(filters.FilterSet):
+    supplier = filters.NumberFilter(field_name="introduction__supplier_id")
+    stage = filters.ChoiceFilter(choices=Partnership.Stage.choices)
+    financing = filters.BooleanFilter()
+
+    class Meta:
+        model = Partnership
+        fields: list[str] = []
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter, skipped when the request filters on nothing: building a filter set (its
+    form and fields) costs more than the rest of a plain page request."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = getattr(view, "filterset_class", None)
+        if filterset_class is not None and not any(
+            name in request.query_params for name in filterset_class.base_filters
+        ):
+            return queryset
+        return super().filter_queryset(request, queryset, view)

@@ -1,0 +1,62 @@
+"""What every API view shares: authentication, scopes, rate limits, language, cursor pages."""
+
+from __future__ import annotations
+
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation.trans_real import parse_accept_lang_header
+from rest_framework.authentication import SessionAuthentication
+
+from ..authentication import ApiKeyAuthentication
+from ..pagination import ApiCursorPagination
+from ..permissions import ScopeOrSessionPermission
+from ..throttling import PerKeyRateThrottle
+
+
+def _language_from_header(header: str) -> str | None:
+    for code, _quality in parse_accept_lang_header(header):
+        if code == "*":
+            continue
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return None
+
+
+class ApiViewMixin:
+    authentication_classes = [ApiKeyAuthentication, SessionAuthentication]
+    permission_classes = [ScopeOrSessionPermission]
+    throttle_classes = [PerKeyRateThrottle]
+    pagination_class = ApiCursorPagination
+
+    def initial(self, request, *args, **kwargs):
+        # API clients say their language with Accept-Language, even when logged in (the site
+        # would otherwise use the account's preferred language). Set before anything can fail,
+        # so that error messages are in that language too.
+        header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+        language = _language_from_header(header) if header else None
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        super().initial(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_vary_headers(response, ("Accept-Language", "Authorization", "Cookie"))
+        response["Content-Language"] = translation.get_language()
+        rate = getattr(request, "rate_limit", None)
+        if rate is not None:
+            response["X-RateLimit-Limit"] = str(rate[0])
+            response["X-RateLimit-Remaining"] = str(rate[1])
+        return response
+
+
+def api_not_found(request, *args, **kwargs):
+    """Unknown paths under /api/v1/ answer in the API's error format, not as an HTML page."""
+    from django.http import JsonResponse
+    from django.utils.translation import gettext as _
+
+    from ..exceptions import error_body
+
+    return JsonResponse(error_body("not_found", _("There is no such API resource.")), status=404)

@@ -1,0 +1,157 @@
+"""Matches, introductions and partnerships.
+
+- matches: the buyer sees its requirements' matches (with its shortlist decisions), an UMKM its
+  own matches on open requirements, ministry staff and administrators all; a partner with
+  ``matches:read`` the matches of open requirements (no decisions);
+- introductions and partnerships: their two parties (session), or a partner with
+  ``partnerships:read`` for the UMKM that consented to that partner (checked on every request).
+"""
+
+from __future__ import annotations
+
+from django.db.models import OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, viewsets
+from rest_framework.filters import OrderingFilter
+
+from accounts.api_models import ApiScope, PartnerConsent
+from manufacturers.models import Requirement
+from manufacturers.selectors import membership_of
+from matchmaking.introductions import introductions_for_user
+from matchmaking.models import Introduction, Match, MatchDecision, Partnership
+from matchmaking.partnerships import partnerships_for_user
+
+from ..authentication import partner_of, site_user_of
+from ..etag import etag_response
+from ..filters import FilterBackend, IntroductionFilter, MatchFilter, PartnershipFilter
+from ..serializers.matchmaking import (
+    IntroductionSerializer,
+    MatchSerializer,
+    PartnershipSerializer,
+)
+from .base import ApiViewMixin
+
+NOT_MODIFIED = OpenApiResponse(description="Not modified (If-None-Match)")
+
+
+class _ReadViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+    filter_backends = [FilterBackend, OrderingFilter]
+    ordering = "id"
+    lookup_value_regex = r"[^/]+"  # anything: the view answers 404 in the API's format
+
+    def get_object(self):
+        try:
+            pk = int(self.kwargs["pk"])
+        except (TypeError, ValueError):
+            raise exceptions.NotFound() from None
+        return get_object_or_404(self.filter_queryset(self.get_queryset()), pk=pk)
+
+    def retrieve(self, request, *args, **kwargs):
+        return etag_response(request, self.get_serializer(self.get_object()).data)
+
+
+def _with_decision(queryset):
+    decision = MatchDecision.objects.filter(
+        requirement_id=OuterRef("requirement_id"), supplier_id=OuterRef("supplier_id")
+    ).values("status")[:1]
+    return queryset.annotate(decision=Subquery(decision))
+
+
+def _consented(request):
+    partner = partner_of(request)
+    return PartnerConsent.objects.filter(
+        partner=partner, scope=PartnerConsent.Scope.PARTNERSHIPS, revoked_at__isnull=True
+    ).values("supplier_id")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List matches"),
+    retrieve=extend_schema(
+        summary="One match", responses={200: MatchSerializer, 304: NOT_MODIFIED}
+    ),
+)
+class MatchViewSet(_ReadViewSet):
+    serializer_class = MatchSerializer
+    filterset_class = MatchFilter
+    ordering_fields = ["id", "score", "rank", "computed_at"]
+    key_scopes = {"list": ApiScope.MATCHES_READ, "retrieve": ApiScope.MATCHES_READ}
+
+    def get_queryset(self):
+        queryset = Match.objects.select_related("requirement").defer("facts")
+        if partner_of(self.request) is not None:
+            return queryset.filter(requirement__status=Requirement.Status.OPEN)
+        user = site_user_of(self.request)
+        if user is None:
+            return queryset.none()
+        if user.is_ministry:
+            return _with_decision(queryset)
+        condition = Q(pk__in=[])
+        membership = membership_of(user)
+        if membership is not None:
+            condition |= Q(requirement__manufacturer_id=membership.manufacturer_id)
+        supplier_membership = getattr(user, "supplier_membership", None)
+        if supplier_membership is not None:
+            condition |= Q(
+                supplier_id=supplier_membership.supplier_id,
+                requirement__status=Requirement.Status.OPEN,
+            )
+        return _with_decision(queryset.filter(condition))
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        user = site_user_of(self.request)
+        membership = membership_of(user) if user is not None else None
+        context["own_manufacturer_ids"] = {membership.manufacturer_id} if membership else set()
+        return context
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List introductions"),
+    retrieve=extend_schema(
+        summary="One introduction", responses={200: IntroductionSerializer, 304: NOT_MODIFIED}
+    ),
+)
+class IntroductionViewSet(_ReadViewSet):
+    serializer_class = IntroductionSerializer
+    filterset_class = IntroductionFilter
+    ordering_fields = ["id", "requested_at"]
+    key_scopes = {"list": ApiScope.PARTNERSHIPS_READ, "retrieve": ApiScope.PARTNERSHIPS_READ}
+
+    def get_queryset(self):
+        if partner_of(self.request) is not None:
+            return Introduction.objects.select_related("requirement").filter(
+                supplier_id__in=_consented(self.request)
+            )
+        user = site_user_of(self.request)
+        return introductions_for_user(user) if user else Introduction.objects.none()
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "is_party": partner_of(self.request) is None}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List partnerships"),
+    retrieve=extend_schema(
+        summary="One partnership", responses={200: PartnershipSerializer, 304: NOT_MODIFIED}
+    ),
+)
+class PartnershipViewSet(_ReadViewSet):
+    serializer_class = PartnershipSerializer
+    filterset_class = PartnershipFilter
+    ordering_fields = ["id", "updated_at"]
+    key_scopes = {"list": ApiScope.PARTNERSHIPS_READ, "retrieve": ApiScope.PARTNERSHIPS_READ}
+
+    def get_queryset(self):
+        queryset = Partnership.objects.select_related(
+            "introduction", "introduction__requirement", "introduction__requirement__manufacturer"
+        )
+        if partner_of(self.request) is not None:
+            return queryset.filter(introduction__supplier_id__in=_consented(self.request))
+        user = site_user_of(self.request)
+        if user is None:
+            return queryset.none()
+        return queryset.filter(pk__in=partnerships_for_user(user).values("pk"))
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "is_party": partner_of(self.request) is None}

@@ -1,0 +1,310 @@
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from suppliers.models import CertificationType, ComponentCategory, Material, Process, Province
+
+from .models import Manufacturer, Requirement
+from .validators import normalize_npwp, validate_requirement_attachment
+
+# How the long reference lists are grouped on screen (codes not listed fall under "Other").
+PROCESS_GROUPS = [
+    (_("Machining"), ["CNC_MILL", "CNC_TURN", "GRIND", "GEAR_CUT"]),
+    (_("Sheet metal"), ["STAMP", "DEEP_DRAW", "LASER_CUT", "SHEET_BEND"]),
+    (_("Joining and assembly"), ["WELD_ARC", "WELD_SPOT", "WELD_ULTRA", "ASSEMBLY", "SEWING"]),
+    (_("Casting and forming"), ["DIE_CAST", "SAND_CAST", "FORGE", "EXTRUDE", "TOOL_DIE"]),
+    (
+        _("Plastics and rubber"),
+        ["INJ_MOULD", "BLOW_MOULD", "RUBBER_MOULD", "VAC_FORM", "FRP", "PRINT_3D"],
+    ),
+    (_("Electrical"), ["SMT", "THT", "HARNESS", "COIL_WIND", "ELEC_TEST"]),
+    (
+        _("Surface and heat treatment"),
+        ["POWDER_COAT", "ELECTROPLATE", "PAINT", "ANODIZE", "HEAT_TREAT"],
+    ),
+]
+MATERIAL_GROUPS = [
+    (_("Metals"), ["STEEL", "STAINLESS", "ALUMINIUM", "COPPER", "BRASS", "NICKEL"]),
+    (_("Plastics and composites"), ["ABS", "PP", "PA", "PC", "FIBREGLASS", "FR4"]),
+    (_("Rubber"), ["EPDM", "NBR", "SILICONE"]),
+]
+CERTIFICATION_GROUPS = [
+    (_("Management systems"), ["quality", "environment", "safety"]),
+    (_("Product, laboratory and local content"), ["product", "laboratory", "local_content"]),
+    (_("Battery and electronics"), ["battery", "electronics"]),
+]
+OTHER = _("Other")
+
+
+def _grouped(objects: list, groups: list[tuple[Any, list[str]]]) -> list:
+    by_code = {obj.code: obj for obj in objects}
+    choices, used = [], set()
+    for label, codes in groups:
+        options = [(code, by_code[code].name) for code in codes if code in by_code]
+        used.update(code for code, _name in options)
+        if options:
+            choices.append((label, options))
+    rest = [(obj.code, obj.name) for obj in objects if obj.code not in used]
+    if rest:
+        choices.append((OTHER, rest))
+    return choices
+
+
+def process_choices() -> list:
+    return _grouped(list(Process.objects.all()), PROCESS_GROUPS)
+
+
+def material_choices() -> list:
+    return _grouped(list(Material.objects.all()), MATERIAL_GROUPS)
+
+
+def certification_choices() -> list:
+    by_kind: dict[str, list] = defaultdict(list)
+    for cert in CertificationType.objects.all():
+        by_kind[cert.kind].append((cert.code, cert.name))
+    choices, used = [], set()
+    for label, kinds in CERTIFICATION_GROUPS:
+        options = [option for kind in kinds for option in by_kind.get(kind, [])]
+        used.update(kinds)
+        if options:
+            choices.append((label, options))
+    rest = [option for kind, options in by_kind.items() if kind not in used for option in options]
+    if rest:
+        choices.append((OTHER, rest))
+    return choices
+
+
+def component_choices(*, empty_label: Any = None) -> list:
+    """Grouped by system; the system itself and its subsystems are choices too."""
+    categories = list(ComponentCategory.objects.order_by("code"))
+    names = {category.code: category.name for category in categories}
+    choices: list = [("", empty_label)] if empty_label is not None else []
+    for system in (c for c in categories if c.level == 1):
+        options = [(system.code, _("%(name)s (any)") % {"name": system.name})]
+        for category in categories:
+            if category.code.startswith(system.code + "."):
+                if category.level == 2:
+                    label = category.name
+                else:
+                    label = f"{names[category.parent_id]} › {category.name}"
+                options.append((category.code, label))
+        choices.append((system.name, options))
+    return choices
+
+
+class GroupedCheckboxes(forms.CheckboxSelectMultiple):
+    template_name = "manufacturers/widgets/grouped_checkboxes.html"
+
+
+class ManufacturerForm(forms.ModelForm):
+    npwp = forms.CharField(
+        label=_("NPWP"),
+        required=False,
+        max_length=32,
+        help_text=_("Tax number: 16 digits (the older 15-digit form is accepted)."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Manufacturer
+        fields = ["name", "kind", "npwp", "province", "address", "website"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_npwp(self) -> str | None:
+        value = normalize_npwp(self.cleaned_data.get("npwp"))
+        if value and Manufacturer.objects.filter(npwp=value).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(
+                _("A company with this NPWP is already registered."), code="duplicate_npwp"
+            )
+        return value
+
+
+class RequirementForm(forms.Form):
+    """Field-by-field, not a ModelForm: the services own saving and revisions."""
+
+    reference = forms.CharField(
+        label=_("Reference"),
+        max_length=50,
+        help_text=_("Your own RFQ number, unique within your company."),
+    )
+    title = forms.CharField(label=_("Part name"), max_length=200)
+    component = forms.ChoiceField(label=_("Component category"))
+    processes = forms.MultipleChoiceField(
+        label=_("Required processes"), required=False, widget=GroupedCheckboxes
+    )
+    materials = forms.MultipleChoiceField(
+        label=_("Materials"), required=False, widget=GroupedCheckboxes
+    )
+    required_certifications = forms.MultipleChoiceField(
+        label=_("Must-have certifications"), required=False, widget=GroupedCheckboxes
+    )
+    preferred_certifications = forms.MultipleChoiceField(
+        label=_("Nice-to-have certifications"), required=False, widget=GroupedCheckboxes
+    )
+    annual_volume = forms.IntegerField(
+        label=_("Annual volume (units)"),
+        min_value=1,
+        max_value=2_000_000_000,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    target_price_min_idr = forms.IntegerField(
+        label=_("Target unit price from (IDR)"),
+        required=False,
+        min_value=0,
+        max_value=10**15,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        help_text=_("Only you see the price; suppliers do not."),
+    )
+    target_price_max_idr = forms.IntegerField(
+        label=_("Target unit price to (IDR)"),
+        required=False,
+        min_value=0,
+        max_value=10**15,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    needed_by = forms.DateField(
+        label=_("Needed by"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    delivery_province = forms.ModelChoiceField(
+        label=_("Delivery province"), queryset=Province.objects.all()
+    )
+    min_local_content_pct = forms.IntegerField(
+        label=_("Minimum local content (TKDN %)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Tolerances, finish, packaging, sample quantity: in Indonesian or English."),
+    )
+
+    M2M = {
+        "processes": Process,
+        "materials": Material,
+        "required_certifications": CertificationType,
+        "preferred_certifications": CertificationType,
+    }
+
+    def __init__(self, *args, requirement: Requirement | None = None, **kwargs) -> None:
+        self.requirement = requirement
+        if requirement is not None and "initial" not in kwargs:
+            kwargs["initial"] = self.initial_from(requirement)
+        super().__init__(*args, **kwargs)
+        self.fields["component"].choices = component_choices(empty_label="—")
+        self.fields["processes"].choices = process_choices()
+        self.fields["materials"].choices = material_choices()
+        certifications = certification_choices()
+        self.fields["required_certifications"].choices = certifications
+        self.fields["preferred_certifications"].choices = certifications
+
+    @classmethod
+    def initial_from(cls, requirement: Requirement) -> dict[str, Any]:
+        initial = {
+            name: getattr(requirement, name)
+            for name in (
+                "reference",
+                "title",
+                "annual_volume",
+                "target_price_min_idr",
+                "target_price_max_idr",
+                "needed_by",
+                "delivery_province",
+                "min_local_content_pct",
+                "description",
+            )
+        }
+        initial["component"] = requirement.component_id
+        for name in cls.M2M:
+            initial[name] = list(getattr(requirement, name).values_list("pk", flat=True))
+        return initial
+
+    def clean_component(self) -> ComponentCategory:
+        return ComponentCategory.objects.get(pk=self.cleaned_data["component"])
+
+    def clean_needed_by(self) -> date:
+        value = self.cleaned_data["needed_by"]
+        # An old draft whose date has passed can still be saved; a date the buyer types must
+        # not already be in the past.
+        if "needed_by" in self.changed_data and value < timezone.localdate():
+            raise ValidationError(_("Choose a date from today on."), code="needed_by_past")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name, model in self.M2M.items():
+            if name in data:
+                data[name] = list(model.objects.filter(pk__in=data[name]))
+        low, high = data.get("target_price_min_idr"), data.get("target_price_max_idr")
+        if low is not None and high is not None and low > high:
+            self.add_error(
+                "target_price_max_idr",
+                _("The upper price must be at least the lower price."),
+            )
+        required = {c.pk for c in data.get("required_certifications", [])}
+        preferred = {c.pk for c in data.get("preferred_certifications", [])}
+        if required & preferred:
+            self.add_error(
+                "preferred_certifications",
+                _("A certification cannot be both must-have and nice-to-have."),
+            )
+        return data
+
+    def service_data(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("Drawing or document"),
+        help_text=_("PDF, PNG, JPG, STEP or DXF, at most 20 MB. Only your company sees it."),
+        validators=[validate_requirement_attachment],
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.step,.stp,.dxf"}),
+    )
+
+
+class CloseForm(forms.Form):
+    close_reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[
+            (Requirement.CloseReason.AWARDED, _("Awarded to a supplier")),
+            (Requirement.CloseReason.CANCELLED, _("Cancelled")),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Colleague's e-mail address"))
+
+
+class RejectForm(forms.Form):
+    verification_reason = forms.CharField(
+        label=_("Reason for rejection"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class BrowseFilterForm(forms.Form):
+    component = forms.ChoiceField(label=_("Component"), required=False)
+    process = forms.ChoiceField(label=_("Process"), required=False)
+    province = forms.ChoiceField(label=_("Delivery province"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["component"].choices = component_choices(empty_label=_("All components"))
+        self.fields["process"].choices = [("", _("All processes")), *process_choices()]
+        self.fields["province"].choices = [("", _("All provinces"))] + [
+            (p.code, p.name) for p in Province.objects.all()
+        ]

@@ -1,0 +1,367 @@
+# ruff: noqa: S608 - table and column names come from model metadata; values are parameters.
+"""Reads suppliers and requirements from the database into the engine's arrays.
+
+One query per table (``values_list``, never per object). Workers keep the arrays of all suppliers
+and of all open requirements in memory (``supplier_index()`` / ``requirement_index()``): each call
+checks a cheap signature (row count, newest ``updated_at``, largest id) and re-reads only the rows
+changed since the last look, so scoring one requirement does not re-read 100,000 profiles.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+from django.db import connections
+from django.db.models import Count, Max, Q
+
+from manufacturers.models import Requirement
+from suppliers.models import (
+    CertificationType,
+    ComponentCategory,
+    Material,
+    Process,
+    Province,
+    Supplier,
+    SupplierCertification,
+)
+
+from .engine import (
+    ProvinceInfo,
+    RequirementArrays,
+    SupplierArrays,
+    Vocabulary,
+    build_requirements,
+    build_suppliers,
+)
+
+logger = logging.getLogger(__name__)
+
+# Rows whose updated_at lies this close to the newest one seen are re-read on every refresh: a
+# transaction that commits late may carry an updated_at older than rows committed before it.
+LATE_COMMIT_WINDOW = timedelta(minutes=2)
+
+_lock = threading.Lock()
+_cache: dict[tuple[str, str], Any] = {}
+
+
+def _db_key(kind: str, using: str) -> tuple[str, str]:
+    return kind, f"{using}:{connections[using].settings_dict['NAME']}"
+
+
+def clear_caches() -> None:
+    with _lock:
+        _cache.clear()
+
+
+# --- vocabulary -------------------------------------------------------------------------------
+
+
+def load_vocabulary(using: str = "default") -> Vocabulary:
+    key = _db_key("vocabulary", using)
+    vocab = _cache.get(key)
+    if vocab is None:
+        vocab = Vocabulary(
+            processes=list(Process.objects.using(using).values_list("code", flat=True)),
+            materials=list(Material.objects.using(using).values_list("code", flat=True)),
+            certifications=list(
+                CertificationType.objects.using(using).values_list("code", flat=True)
+            ),
+            cert_implies=dict(
+                CertificationType.objects.using(using)
+                .filter(implies__isnull=False)
+                .values_list("code", "implies_id")
+            ),
+            components=list(ComponentCategory.objects.using(using).values_list("code", flat=True)),
+            component_parent=dict(
+                ComponentCategory.objects.using(using).values_list("code", "parent_id")
+            ),
+            provinces=[
+                ProvinceInfo(code, island, lat, lon)
+                for code, island, lat, lon in Province.objects.using(using).values_list(
+                    "code", "island_group", "lat", "lon"
+                )
+            ],
+        )
+        if vocab.processes and vocab.provinces:
+            _cache[key] = vocab
+    return vocab
+
+
+# --- plain loaders ----------------------------------------------------------------------------
+
+
+FEW = 500  # up to this many ids, PostgreSQL answers in one query with arrays
+
+
+def _column(model, field: str) -> str:
+    return model._meta.get_field(field).column
+
+
+def _few_suppliers_pg(vocab: Vocabulary, ids: list[int], using: str) -> SupplierArrays:
+    """Few suppliers, one round trip: each row carries its code lists as arrays."""
+    through = {
+        name: getattr(Supplier, name).through for name in ("processes", "materials", "components")
+    }
+
+    def codes(name: str, target: str) -> str:
+        model = through[name]
+        return (
+            f"ARRAY(SELECT x.{_column(model, target)} FROM {model._meta.db_table} x "
+            f"WHERE x.{_column(model, 'supplier')} = s.id)"
+        )
+
+    cert = SupplierCertification._meta.db_table
+    sql = (
+        "SELECT s.id, s.province_id, s.capacity_per_month, s.lead_time_days, "
+        "s.verification_status, s.description, "
+        f"{codes('processes', 'process')}, {codes('materials', 'material')}, "
+        f"{codes('components', 'componentcategory')}, "
+        f"ARRAY(SELECT c.cert_type_id FROM {cert} c WHERE c.supplier_id = s.id ORDER BY c.id), "
+        f"ARRAY(SELECT c.valid_until FROM {cert} c WHERE c.supplier_id = s.id ORDER BY c.id) "
+        f"FROM {Supplier._meta.db_table} s WHERE s.id = ANY(%s)"
+    )
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, [list(ids)])
+        rows = cursor.fetchall()
+    return build_suppliers(
+        vocab,
+        ids=[r[0] for r in rows],
+        provinces=[r[1] for r in rows],
+        capacities=[r[2] for r in rows],
+        lead_times=[r[3] for r in rows],
+        verifications=[r[4] for r in rows],
+        descriptions=[r[5] for r in rows],
+        processes=[(r[0], c) for r in rows for c in r[6]],
+        materials=[(r[0], c) for r in rows for c in r[7]],
+        components=[(r[0], c) for r in rows for c in r[8]],
+        certifications=[(r[0], c, d) for r in rows for c, d in zip(r[9], r[10], strict=True)],
+    )
+
+
+def _few_requirements_pg(
+    vocab: Vocabulary, ids: list[int], open_only: bool, using: str
+) -> RequirementArrays:
+    def codes(field: str, target: str) -> str:
+        model = getattr(Requirement, field).through
+        return (
+            f"ARRAY(SELECT x.{_column(model, target)} FROM {model._meta.db_table} x "
+            f"WHERE x.{_column(model, 'requirement')} = r.id)"
+        )
+
+    sql = (
+        "SELECT r.id, r.component_id, r.annual_volume, r.needed_by, r.delivery_province_id, "
+        "r.title, r.description, "
+        f"{codes('processes', 'process')}, {codes('materials', 'material')}, "
+        f"{codes('required_certifications', 'certificationtype')}, "
+        f"{codes('preferred_certifications', 'certificationtype')} "
+        f"FROM {Requirement._meta.db_table} r WHERE r.id = ANY(%s)"
+        + (" AND r.status = %s" if open_only else "")
+    )
+    params = [list(ids)] + ([Requirement.Status.OPEN] if open_only else [])
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return build_requirements(
+        vocab,
+        ids=[r[0] for r in rows],
+        components=[r[1] for r in rows],
+        annual_volumes=[r[2] for r in rows],
+        needed_by=[r[3] for r in rows],
+        provinces=[r[4] for r in rows],
+        descriptions=[f"{r[5]}. {r[6]}" for r in rows],
+        processes=[(r[0], c) for r in rows for c in r[7]],
+        materials=[(r[0], c) for r in rows for c in r[8]],
+        required_certs=[(r[0], c) for r in rows for c in r[9]],
+        preferred_certs=[(r[0], c) for r in rows for c in r[10]],
+    )
+
+
+def load_suppliers(
+    vocab: Vocabulary, ids: list[int] | None = None, using: str = "default"
+) -> SupplierArrays:
+    if ids is not None and len(ids) <= FEW and connections[using].vendor == "postgresql":
+        return _few_suppliers_pg(vocab, ids, using)
+    suppliers = Supplier.objects.using(using).order_by()
+    through = {
+        name: getattr(Supplier, name).through.objects.using(using).order_by()
+        for name in ("processes", "materials", "components")
+    }
+    certs = SupplierCertification.objects.using(using).order_by()
+    if ids is not None:
+        suppliers = suppliers.filter(id__in=ids)
+        through = {name: qs.filter(supplier_id__in=ids) for name, qs in through.items()}
+        certs = certs.filter(supplier_id__in=ids)
+    rows = list(
+        suppliers.values_list(
+            "id",
+            "province_id",
+            "capacity_per_month",
+            "lead_time_days",
+            "verification_status",
+            "description",
+        )
+    )
+    columns = list(zip(*rows, strict=True)) if rows else [[]] * 6
+    return build_suppliers(
+        vocab,
+        ids=columns[0],
+        provinces=columns[1],
+        capacities=columns[2],
+        lead_times=columns[3],
+        verifications=columns[4],
+        descriptions=columns[5],
+        processes=through["processes"].values_list("supplier_id", "process_id"),
+        materials=through["materials"].values_list("supplier_id", "material_id"),
+        components=through["components"].values_list("supplier_id", "componentcategory_id"),
+        certifications=certs.values_list("supplier_id", "cert_type_id", "valid_until"),
+    )
+
+
+def load_requirements(
+    vocab: Vocabulary,
+    ids: list[int] | None = None,
+    *,
+    open_only: bool = True,
+    using: str = "default",
+) -> RequirementArrays:
+    if ids is not None and len(ids) <= FEW and connections[using].vendor == "postgresql":
+        return _few_requirements_pg(vocab, ids, open_only, using)
+    requirements = Requirement.objects.using(using).order_by()
+    if open_only:
+        requirements = requirements.filter(status=Requirement.Status.OPEN)
+    if ids is not None:
+        requirements = requirements.filter(id__in=ids)
+    rows = list(
+        requirements.values_list(
+            "id",
+            "component_id",
+            "annual_volume",
+            "needed_by",
+            "delivery_province_id",
+            "description",
+            "title",
+        )
+    )
+    found = [row[0] for row in rows]
+
+    def pairs(field: str, column: str):
+        through = getattr(Requirement, field).through.objects.using(using).order_by()
+        return through.filter(requirement_id__in=found).values_list("requirement_id", column)
+
+    columns = list(zip(*rows, strict=True)) if rows else [[]] * 7
+    return build_requirements(
+        vocab,
+        ids=columns[0],
+        components=columns[1],
+        annual_volumes=columns[2],
+        needed_by=columns[3],
+        provinces=columns[4],
+        # The part name is part of what the buyer wrote about the part.
+        descriptions=[
+            f"{title}. {desc}" for desc, title in zip(columns[5], columns[6], strict=True)
+        ],
+        processes=pairs("processes", "process_id") if found else [],
+        materials=pairs("materials", "material_id") if found else [],
+        required_certs=pairs("required_certifications", "certificationtype_id") if found else [],
+        preferred_certs=pairs("preferred_certifications", "certificationtype_id") if found else [],
+    )
+
+
+# --- merging (incremental refresh) --------------------------------------------------------------
+
+
+def _concat(a, b, cls):
+    """Rows of ``a`` followed by rows of ``b``, re-sorted by id."""
+    fields = {}
+    for name in cls.__dataclass_fields__:
+        if name.startswith("cert_"):
+            continue
+        fields[name] = np.concatenate([getattr(a, name), getattr(b, name)])
+    order = np.argsort(fields["ids"], kind="stable")
+    for name in fields:
+        fields[name] = fields[name][order]
+    if cls is SupplierArrays:
+        inverse = np.empty_like(order)
+        inverse[order] = np.arange(len(order))
+        rows = np.concatenate([a.cert_rows, b.cert_rows + len(a.ids)])
+        fields["cert_rows"] = inverse[rows].astype(np.int32)
+        fields["cert_cols"] = np.concatenate([a.cert_cols, b.cert_cols])
+        fields["cert_until"] = np.concatenate([a.cert_until, b.cert_until])
+    return cls(**fields)
+
+
+def _without(arrays, ids: np.ndarray):
+    keep = np.flatnonzero(~np.isin(arrays.ids, ids))
+    if isinstance(arrays, SupplierArrays):
+        return arrays.take(keep)
+    return RequirementArrays(
+        **{name: getattr(arrays, name)[keep] for name in RequirementArrays.__dataclass_fields__}
+    )
+
+
+def merge(old, fresh, replaced_ids):
+    """``old`` with the rows of ``replaced_ids`` dropped and the rows of ``fresh`` added."""
+    cls = type(old)
+    return _concat(_without(old, np.asarray(replaced_ids, dtype=np.int64)), fresh, cls)
+
+
+# --- cached indexes ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Cached:
+    signature: tuple
+    arrays: Any
+
+
+def _refresh(kind: str, using: str, signature_qs, changed_qs, loader) -> Any:
+    key = _db_key(kind, using)
+    signature = tuple(signature_qs.values())
+    with _lock:
+        cached = _cache.get(key)
+    if cached is not None and cached.signature == signature:
+        return cached.arrays
+    if cached is not None and cached.signature[1] is not None:
+        since = cached.signature[1] - LATE_COMMIT_WINDOW
+        changed = list(changed_qs.filter(updated_at__gte=since).values_list("id", flat=True))
+        arrays = merge(cached.arrays, loader(ids=changed), changed)
+        if len(arrays) != signature[0]:  # something was deleted (or closed by a bulk update)
+            arrays = loader(ids=None)
+    else:
+        arrays = loader(ids=None)
+    with _lock:
+        _cache[key] = _Cached(signature, arrays)
+    return arrays
+
+
+def supplier_index(vocab: Vocabulary, using: str = "default") -> SupplierArrays:
+    """All suppliers, kept current in this process."""
+    qs = Supplier.objects.using(using).order_by()
+    return _refresh(
+        "suppliers",
+        using,
+        qs.aggregate(n=Count("id"), latest=Max("updated_at"), top=Max("id")),
+        qs,
+        lambda ids: load_suppliers(vocab, ids, using),
+    )
+
+
+def requirement_index(vocab: Vocabulary, using: str = "default") -> RequirementArrays:
+    """All open requirements, kept current in this process."""
+    qs = Requirement.objects.using(using).order_by()
+    return _refresh(
+        "requirements",
+        using,
+        qs.aggregate(
+            n=Count("id", filter=Q(status=Requirement.Status.OPEN)),
+            latest=Max("updated_at"),
+            top=Max("id"),
+        ),
+        qs,
+        lambda ids: load_requirements(vocab, ids, using=using),
+    )

@@ -1,0 +1,161 @@
+"""What an explanation needs about a stored match, computed for many pairs at once.
+
+Sets of codes are compared as bit masks (the code lists are short: 34 processes, 18 materials, 13
+certifications fit in 64 bits) and every per-pair value is turned into a plain Python list before
+the loop, so building the facts of 500,000 matches stays cheap.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+
+from .engine import NO_END_DATE, Engine, RequirementArrays, SupplierArrays, distance_class
+
+
+def bits(matrix: np.ndarray) -> np.ndarray:
+    """Rows of a 0/1 matrix (at most 64 columns) as uint64 bit masks."""
+    weights = 2.0 ** np.arange(matrix.shape[1], dtype=np.float64)
+    return (np.asarray(matrix, dtype=np.float64) @ weights).astype(np.uint64)
+
+
+class Decoder:
+    """Bit mask -> list of codes, memoised (few distinct masks occur)."""
+
+    def __init__(self, codes: list[str]) -> None:
+        self.codes = codes
+        self.cache: dict[int, list[str]] = {}
+
+    def __call__(self, mask: int) -> list[str]:
+        found = self.cache.get(mask)
+        if found is None:
+            found = [code for i, code in enumerate(self.codes) if mask >> i & 1]
+            self.cache[mask] = found
+        return found
+
+
+_decoders: dict[int, tuple] = {}
+
+
+def _decoders_for(engine: Engine) -> tuple[Decoder, Decoder, Decoder]:
+    vocab = engine.vocab
+    key = id(vocab)
+    if key not in _decoders:
+        _decoders.clear()
+        _decoders[key] = (
+            Decoder(vocab.processes),
+            Decoder(vocab.materials),
+            Decoder(vocab.certifications),
+        )
+    return _decoders[key]
+
+
+def _valid_until(engine: Engine, sups: SupplierArrays, s_idx: np.ndarray) -> np.ndarray:
+    """(pairs, certifications) end-date ordinals of the certifications valid today, else 0."""
+    n_certs = len(engine.vocab.certifications)
+    unique, local = np.unique(s_idx, return_inverse=True)
+    position = np.full(len(sups.ids), -1, dtype=np.int64)
+    position[unique] = np.arange(len(unique))
+    rows = position[sups.cert_rows]
+    keep = (rows >= 0) & (sups.cert_until >= engine.today_ordinal)
+    per_supplier = np.zeros((len(unique), n_certs), dtype=np.int64)
+    per_supplier[rows[keep], sups.cert_cols[keep]] = sups.cert_until[keep]
+    return per_supplier[local]
+
+
+def pair_facts(
+    engine: Engine,
+    reqs: RequirementArrays,
+    r_idx: np.ndarray,
+    sups: SupplierArrays,
+    s_idx: np.ndarray,
+    result: dict,
+) -> list[dict]:
+    vocab = engine.vocab
+    processes, materials, certifications = _decoders_for(engine)
+    parts = result["parts"]
+    until = _valid_until(engine, sups, s_idx)
+    r_prov, s_prov = reqs.province[r_idx], sups.province[s_idx]
+    km = vocab.province_km[r_prov, s_prov]
+    same_island = vocab.province_same_island[r_prov, s_prov].tolist()
+    same_province = ((r_prov == s_prov) & np.isfinite(km)).tolist()
+    capacity = sups.capacity[s_idx]
+    need = reqs.monthly_need[r_idx]
+    ratio = np.round(capacity / np.maximum(need, 1e-9), 3)
+    lead = sups.lead_time[s_idx]
+    slack = parts["avail"] - lead
+
+    r_proc = bits(reqs.processes[r_idx]).tolist()
+    s_proc = bits(sups.processes[s_idx]).tolist()
+    r_mat = bits(reqs.materials[r_idx]).tolist()
+    s_mat = bits(sups.materials[s_idx]).tolist()
+    r_req = bits(reqs.required_certs[r_idx]).tolist()
+    r_pref = bits(reqs.preferred_certs[r_idx]).tolist()
+    s_valid = bits(until > 0).tolist()
+    until_list = until.tolist()
+    levels = np.asarray(parts["level"]).tolist()
+    components = [vocab.components[c] for c in reqs.component[r_idx].tolist()]
+    pref_hits = np.asarray(parts["pref_hits"]).astype(int).tolist()
+    pref_n = np.asarray(parts["pref_n"]).astype(int).tolist()
+    cap_known = (~np.isnan(capacity)).tolist()
+    capacity_l = np.nan_to_num(capacity).astype(int).tolist()
+    ratio_l = np.nan_to_num(ratio).tolist()
+    need_l = np.round(need.astype(np.float64), 1).tolist()
+    lead_known = (~np.isnan(lead)).tolist()
+    lead_l = np.nan_to_num(lead).astype(int).tolist()
+    slack_l = np.nan_to_num(slack).astype(int).tolist()
+    km_known = np.isfinite(km).tolist()
+    km_l = np.rint(np.nan_to_num(km, posinf=0.0)).astype(int).tolist()
+    text = np.round(np.asarray(result["components"]["text"], dtype=np.float64), 3).tolist()
+    verified = (sups.verification[s_idx] == 1).tolist()
+    dates: dict[int, str | None] = {}
+
+    out = []
+    for i in range(len(r_proc)):
+        held = []
+        wanted = (r_req[i] | r_pref[i]) & s_valid[i]
+        if wanted:
+            for code in certifications(wanted):
+                column = vocab.cert_index[code]
+                end = until_list[i][column]
+                if end not in dates:
+                    dates[end] = None if end >= NO_END_DATE else date.fromordinal(end).isoformat()
+                held.append(
+                    {
+                        "code": code,
+                        "valid_until": dates[end],
+                        "required": bool(r_req[i] >> column & 1),
+                    }
+                )
+        out.append(
+            {
+                "processes": {
+                    "covered": processes(r_proc[i] & s_proc[i]),
+                    "required": processes(r_proc[i]),
+                },
+                "component": {"level": levels[i], "requirement": components[i]},
+                "materials": {
+                    "covered": materials(r_mat[i] & s_mat[i]),
+                    "required": materials(r_mat[i]),
+                },
+                "certifications": held,
+                "preferred": {"held": pref_hits[i], "wanted": pref_n[i]},
+                "capacity": {
+                    "ratio": ratio_l[i] if cap_known[i] else None,
+                    "per_month": capacity_l[i] if cap_known[i] else None,
+                    "monthly_need": need_l[i],
+                },
+                "lead_time": {
+                    "days": lead_l[i] if lead_known[i] else None,
+                    "slack_days": slack_l[i] if lead_known[i] else None,
+                },
+                "distance": {
+                    "class": distance_class(same_province[i], same_island[i], km[i]),
+                    "km": km_l[i] if km_known[i] else None,
+                },
+                "text": text[i],
+                "verified": verified[i],
+            }
+        )
+    return out

@@ -1,0 +1,31 @@
+"""Periodic introduction and digest tasks (listed in CELERY_IMPORTS; the beat schedule runs them).
+
+Each is idempotent: a second run, or a redelivery, finds nothing left to do.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from . import digests, introductions
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=240, time_limit=300)
+def expire_introductions() -> dict[str, int]:
+    result = {
+        "reminded": introductions.introductions_remind(),
+        "expired": introductions.introductions_expire(),
+    }
+    logger.info("expire_introductions: %s", result)
+    return result
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=1700, time_limit=1800)
+def send_weekly_digests() -> int:
+    count = digests.digests_send()
+    logger.info("send_weekly_digests: %s digests queued", count)
+    return count

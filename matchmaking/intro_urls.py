@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import intro_views as views
+
+app_name = "introductions"
+
+urlpatterns = [
+    path("", views.introduction_list, name="list"),
+    path(
+        "request/<int:requirement_pk>/<int:supplier_pk>/",
+        views.introduction_request,
+        name="request",
+    ),
+    path("interest/<int:requirement_pk>/", views.introduction_interest, name="interest"),
+    path("<int:pk>/", views.introduction_detail, name="detail"),
+    path("<int:pk>/accept/", views.introduction_accept, name="accept"),
+    path("<int:pk>/decline/", views.introduction_decline, name="decline"),
+    path("<int:pk>/withdraw/", views.introduction_withdraw, name="withdraw"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/",
+        views.introduction_attachment,
+        name="attachment",
+    ),
+    path("<int:pk>/partnership/", views.partnership_start, name="partnership_start"),
+    path("partnerships/<int:pk>/", views.partnership_detail, name="partnership"),
+]

@@ -1,0 +1,143 @@
+"""Matches between part requirements and UMKM suppliers, the buyer's decisions about them, and
+the precomputed readiness (near misses) the ministry uses to plan training."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Match(models.Model):
+    """A scored (requirement, supplier) pair that passed the hard rules.
+
+    Rows are written only by ``matchmaking.services`` (upserted on rescoring; stale pairs removed).
+    """
+
+    # No single-column indexes: the composite ones below start with each key. Every index costs
+    # on each of the half million upserts of a full rescore.
+    requirement = models.ForeignKey(
+        "manufacturers.Requirement",
+        on_delete=models.CASCADE,
+        related_name="matches",
+        verbose_name=_("requirement"),
+        db_index=False,
+    )
+    supplier = models.ForeignKey(
+        "suppliers.Supplier",
+        on_delete=models.CASCADE,
+        related_name="matches",
+        verbose_name=_("supplier"),
+        db_index=False,
+    )
+    score = models.FloatField(_("score"))
+    rank = models.PositiveIntegerField(
+        _("rank"), help_text=_("1 is the best within the requirement.")
+    )
+    components = models.JSONField(_("score components"), default=dict)
+    facts = models.JSONField(_("facts for the explanation"), default=dict)
+    engine_version = models.CharField(_("engine version"), max_length=32)
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["requirement", "rank"]
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
+        constraints = [
+            models.UniqueConstraint(fields=["requirement", "supplier"], name="match_unique_pair"),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=0) & models.Q(score__lte=100),
+                name="match_score_0_100",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["requirement", "-score"], name="match_requirement_score"),
+            models.Index(fields=["supplier", "-score"], name="match_supplier_score"),
+            # The N-th entry of many lists at once (does a changed supplier enter them?).
+            models.Index(fields=["rank", "requirement"], name="match_rank_requirement"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requirement_id} ~ {self.supplier_id}: {self.score:.1f}"
+
+
+class MatchDecision(models.Model):
+    """The buyer's shortlist / dismiss decision; a separate table so it survives rescoring."""
+
+    class Status(models.TextChoices):
+        SHORTLISTED = "shortlisted", _("Shortlisted")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    requirement = models.ForeignKey(
+        "manufacturers.Requirement",
+        on_delete=models.CASCADE,
+        related_name="match_decisions",
+        verbose_name=_("requirement"),
+    )
+    supplier = models.ForeignKey(
+        "suppliers.Supplier",
+        on_delete=models.CASCADE,
+        related_name="match_decisions",
+        verbose_name=_("supplier"),
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("match decision")
+        verbose_name_plural = _("match decisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requirement", "supplier"], name="match_decision_unique_pair"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requirement_id} ~ {self.supplier_id}: {self.status}"
+
+
+class ReadinessSummary(models.Model):
+    """Near misses for the ministry: how many suppliers one more certification or process would
+    open requirements for, and how many (supplier, requirement) pairs, per province.
+
+    Written by the full rescore in batches of suppliers (``batch`` names the supplier id range,
+    so that workers can compute batches in parallel and a rerun replaces its own rows).
+    """
+
+    class Kind(models.TextChoices):
+        CERTIFICATION = "certification", _("Certification")
+        PROCESS = "process", _("Process")
+
+    batch = models.CharField(_("batch"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    code = models.CharField(_("code"), max_length=32)
+    province = models.CharField(_("province code"), max_length=2, blank=True)
+    suppliers = models.PositiveIntegerField(_("suppliers it would open requirements for"))
+    pairs = models.PositiveIntegerField(_("supplier-requirement pairs it would open"))
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("readiness summary")
+        verbose_name_plural = _("readiness summaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "kind", "code", "province"], name="readiness_summary_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "code"], name="readiness_summary_kind_code")]
+
+    def __str__(self) -> str:
+        return f"+{self.code} ({self.province or '-'}): {self.suppliers} / {self.pairs}"
+
+
+# Introductions, partnerships and the size-class history live in their own module (issue 5).
+from .intro_models import *  # noqa: E402, F403

@@ -1,0 +1,103 @@
+"""Celery tasks: thin wrappers that take ids, re-read current state and call the services.
+
+Acks are late and a task lost with its worker is redelivered (global settings); every task is
+idempotent, so a redelivery or a duplicate leaves the same matches.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.db import OperationalError, transaction
+
+from manufacturers.models import Requirement
+from suppliers.models import Supplier
+
+from . import readiness, services, triggers
+from .models import ReadinessSummary
+
+logger = logging.getLogger(__name__)
+
+RETRY = {
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": 5,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 5,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+}
+REQUIREMENT_CHUNK = 200  # ~2 s of work per chunk at 100,000 suppliers
+SUPPLIER_CHUNK = 5000
+
+
+@shared_task(soft_time_limit=60, time_limit=90, **RETRY)
+def score_requirement(requirement_id: int) -> dict:
+    triggers.clear_pending("requirement", requirement_id)
+    stats = services.score_requirement(requirement_id)
+    logger.info("score_requirement %s: %s", requirement_id, stats.as_dict())
+    return stats.as_dict()
+
+
+@shared_task(soft_time_limit=60, time_limit=90, **RETRY)
+def score_supplier(supplier_id: int) -> dict:
+    triggers.clear_pending("supplier", supplier_id)
+    stats = services.score_supplier(supplier_id)
+    # A list the supplier fell out of needs its next-best supplier: rescore those requirements.
+    for requirement_id in stats.refills:
+        triggers.requirement_changed(requirement_id)
+    logger.info("score_supplier %s: %s", supplier_id, stats.as_dict())
+    return stats.as_dict()
+
+
+@shared_task(soft_time_limit=240, time_limit=300, **RETRY)
+def rescore_chunk(requirement_ids: list[int]) -> dict:
+    stats = services.score_requirements(requirement_ids)
+    logger.info("rescore_chunk of %s requirements: %s", len(requirement_ids), stats.as_dict())
+    return stats.as_dict()
+
+
+@shared_task(soft_time_limit=240, time_limit=300, **RETRY)
+def readiness_chunk(low_id: int, high_id: int) -> int:
+    rows = readiness.refresh_readiness(low_id, high_id)
+    logger.info("readiness_chunk of suppliers %s-%s: %s summary rows", low_id, high_id, rows)
+    return rows
+
+
+@shared_task(soft_time_limit=120, time_limit=180, **RETRY)
+def rescore_all() -> dict:
+    """The nightly job: splits all the work into chunks that any number of workers share."""
+    removed = services.remove_closed_matches()
+    requirement_ids = list(
+        Requirement.objects.filter(status=Requirement.Status.OPEN)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    supplier_ids = list(Supplier.objects.order_by("id").values_list("id", flat=True))
+    chunks = [
+        requirement_ids[i : i + REQUIREMENT_CHUNK]
+        for i in range(0, len(requirement_ids), REQUIREMENT_CHUNK)
+    ]
+    supplier_chunks = [
+        (supplier_ids[i], supplier_ids[min(i + SUPPLIER_CHUNK, len(supplier_ids)) - 1])
+        for i in range(0, len(supplier_ids), SUPPLIER_CHUNK)
+    ]
+    # Summary rows of batches that are not in this plan would be counted twice.
+    planned = [readiness.readiness_batch(low, high) for low, high in supplier_chunks]
+    ReadinessSummary.objects.exclude(batch__in=planned).delete()
+
+    def enqueue() -> None:
+        for chunk in chunks:
+            rescore_chunk.delay(chunk)
+        for low, high in supplier_chunks:
+            readiness_chunk.delay(low, high)
+
+    transaction.on_commit(enqueue)
+    result = {
+        "removed": removed,
+        "requirement_chunks": len(chunks),
+        "supplier_chunks": len(supplier_chunks),
+    }
+    logger.info("rescore_all enqueued %s", result)
+    return result

@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "reports"
+    verbose_name = _("Ministry reports")
+
+    def ready(self) -> None:
+        # The texts of this app's notification kinds live here so the app stays self-contained.
+        from django.conf import settings
+
+        from accounts.notifications import NOTIFICATION_TEXTS
+
+        # Registered here rather than in config/settings.py so the app can be left out whole;
+        # Celery beat reads the schedule after Django is set up.
+        schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None)
+        if isinstance(schedule, dict):
+            schedule.setdefault(
+                "reports-warm-dashboard",
+                {"task": "reports.tasks.warm_dashboard", "schedule": 300.0},
+            )
+
+        NOTIFICATION_TEXTS.update(
+            {
+                "verification_approved": _("{firm} has been verified by the ministry."),
+                "verification_rejected": _("The verification of {firm} was rejected: {reason}"),
+            }
+        )

@@ -1,0 +1,160 @@
+"""The dashboard's breakdown tables: one row per province, island group, size class, component
+system or month, each table a fixed number of grouped queries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import CharField, Count, DateField, F, Func, Q, Sum, Value
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext_lazy as _
+
+from matchmaking.intro_models import Introduction
+from suppliers.models import ComponentCategory, Province, SizeClass, VerificationStatus
+
+from .filters import Filters, introductions, partnerships, suppliers
+
+
+def system_of(path: str) -> Func:
+    """The component system (first segment of a category code, e.g. ``BAT``)."""
+    return Func(F(path), Value("."), Value(1), function="split_part", output_field=CharField())
+
+
+# --- breakdowns -------------------------------------------------------------------------------
+
+BREAKDOWN_COLUMNS = {
+    "registered": _("UMKM registered"),
+    "verified": _("UMKM verified"),
+    "introductions": _("Introductions"),
+    "accepted": _("Accepted"),
+    "partnerships": _("Partnerships"),
+    "contract_value_idr": _("Contract value (IDR)"),
+}
+
+# How a dimension is read from a supplier (``s`` is the path to it), a requirement (``r``, or
+# None for rows that are suppliers) and the row's date field (``d``).
+KeyFn = Callable[[str, str | None, str], Any]
+
+
+@dataclass(frozen=True)
+class Dimension:
+    slug: str
+    title: Any
+    key: KeyFn
+    labels: Callable[[Filters], dict[Any, str]] = field(default=lambda f: {})
+    all_keys: bool = False
+    # A supplier has several component systems: only then can a supplier row repeat (and be
+    # counted once with DISTINCT, which is slow). Introductions and partnerships never repeat.
+    many: bool = False
+
+
+def _province_labels(f: Filters) -> dict[Any, str]:
+    return dict(Province.objects.order_by("code").values_list("code", "name"))
+
+
+def _size_labels(f: Filters) -> dict[Any, str]:
+    return {s.code: s.name for s in SizeClass.objects.order_by("rank")}
+
+
+def _system_labels(f: Filters) -> dict[Any, str]:
+    return {c.code: c.name for c in ComponentCategory.objects.filter(level=1).order_by("code")}
+
+
+def _month_labels(f: Filters) -> dict[Any, str]:
+    labels, month = {}, f.date_from.replace(day=1)
+    while month <= f.date_to:
+        labels[month] = month.strftime("%Y-%m")
+        month = (month + timedelta(days=32)).replace(day=1)
+    return labels
+
+
+def _system_key(s: str, r: str | None, d: str) -> Func:
+    return system_of(f"{s}components__code" if r is None else f"{r}component_id")
+
+
+DIMENSIONS = {
+    d.slug: d
+    for d in (
+        Dimension(
+            "province",
+            _("By province"),
+            lambda s, r, d: F(f"{s}province_id"),
+            _province_labels,
+            all_keys=True,
+        ),
+        Dimension("island", _("By island group"), lambda s, r, d: F(f"{s}province__island_group")),
+        Dimension(
+            "size", _("By size class"), lambda s, r, d: F(f"{s}size_class_id"), _size_labels, True
+        ),
+        Dimension("system", _("By component system"), _system_key, _system_labels, True, many=True),
+        Dimension(
+            "month",
+            _("By month"),
+            lambda s, r, d: TruncMonth(d, output_field=DateField()),
+            _month_labels,
+            all_keys=True,
+        ),
+    )
+}
+
+
+def breakdown(f: Filters, dimension: Dimension) -> list[dict[str, Any]]:
+    """Rows of ``BREAKDOWN_COLUMNS`` per key of the dimension: four grouped queries."""
+    k = dimension.key
+    grouped: dict[Any, dict[str, int]] = {}
+
+    def merge(rows) -> None:
+        for row in rows:
+            key = row.pop("key")
+            grouped.setdefault(key, {}).update(row)
+
+    merge(
+        suppliers(f)
+        .filter(f.period("created_at"))
+        .values(key=k("", None, "created_at"))
+        .annotate(registered=Count("pk", distinct=dimension.many))
+        .order_by()
+    )
+    merge(
+        suppliers(f)
+        .filter(f.period("verified_at"), verification_status=VerificationStatus.VERIFIED)
+        .values(key=k("", None, "verified_at"))
+        .annotate(verified=Count("pk", distinct=dimension.many))
+        .order_by()
+    )
+    merge(
+        introductions(f)
+        .values(key=k("supplier__", "requirement__", "requested_at"))
+        .annotate(
+            introductions=Count("pk"),
+            accepted=Count(
+                "pk",
+                filter=Q(status=Introduction.Status.ACCEPTED) | Q(partnership__isnull=False),
+            ),
+        )
+        .order_by()
+    )
+    merge(
+        partnerships(f)
+        .values(key=k("introduction__supplier__", "introduction__requirement__", "created_at"))
+        .annotate(
+            partnerships=Count("pk"),
+            contract_value_idr=Sum("contract_value_idr", default=0),
+        )
+        .order_by()
+    )
+    labels = dimension.labels(f)
+    keys = list(labels) if dimension.all_keys else []
+    keys += sorted((key for key in grouped if key not in labels), key=lambda x: (x is None, x))
+    empty = str(_("Not given"))
+    return [
+        {
+            "key": key,
+            "label": labels.get(key, key if key not in (None, "") else empty),
+            **{column: grouped.get(key, {}).get(column, 0) for column in BREAKDOWN_COLUMNS},
+        }
+        for key in keys
+    ]

@@ -1,0 +1,252 @@
+"""The ministry dashboard's figures, computed by grouped aggregate queries.
+
+Every table is a fixed number of grouped queries (never one per row), so its cost does not grow
+with the number of provinces, months or component systems shown.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import statistics
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import (
+    Count,
+    Min,
+    Q,
+    Sum,
+)
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from matchmaking.intro_models import Introduction, Partnership, SupplierSizeRecord
+from suppliers.models import (
+    PartnershipPattern,
+    VerificationStatus,
+)
+
+from .breakdowns import BREAKDOWN_COLUMNS, DIMENSIONS, Dimension, breakdown
+from .filters import (
+    Filters,
+    default_period,
+    introductions,
+    matches,
+    open_requirements,
+    partnerships,
+    suppliers,
+)
+
+__all__ = [
+    "BREAKDOWN_COLUMNS",
+    "DIMENSIONS",
+    "Dimension",
+    "Filters",
+    "breakdown",
+    "dashboard",
+    "default_period",
+    "key_figures",
+    "tables",
+]
+
+CACHE_SECONDS = 600
+
+CONTRACT_STAGES = (Partnership.Stage.CONTRACT, Partnership.Stage.ACTIVE)
+
+
+# --- key figures ------------------------------------------------------------------------------
+
+
+def median_days_to_first_introduction(f: Filters) -> float | None:
+    """Median days from registration to the first introduction, for first ones in the period."""
+    rows = (
+        suppliers(f)
+        .annotate(first=Min("introductions__requested_at"))
+        .filter(first__gte=f.start, first__lt=f.end)
+        .values_list("created_at", "first")
+    )
+    days = [(first - created).total_seconds() / 86400 for created, first in rows]
+    return round(statistics.median(days), 1) if days else None
+
+
+def moved_up_after_partnership(f: Filters) -> int:
+    """UMKM whose first partnership in the period was followed by a higher size class.
+
+    Two queries and a pass in Python: correlated subqueries per supplier were the slowest part
+    of the dashboard at 100,000 UMKM.
+    """
+    started = dict(
+        partnerships(f)
+        .values_list("introduction__supplier_id")
+        .annotate(started=Min("created_at"))
+        .order_by()
+    )
+    records = (
+        SupplierSizeRecord.objects.filter(
+            supplier_id__in=partnerships(f).values("introduction__supplier_id")
+        )
+        .order_by("supplier_id", "valid_from")
+        .values_list("supplier_id", "valid_from", "size_class__rank")
+    )
+    before: dict[int, int] = {}
+    after: dict[int, int] = {}
+    for supplier_id, valid_from, rank in records:
+        day = timezone.localdate(started[supplier_id])
+        if valid_from <= day:
+            before[supplier_id] = rank  # ordered by date: the last one wins
+        else:
+            after[supplier_id] = max(rank, after.get(supplier_id, rank))
+    return sum(1 for s, rank in after.items() if s in before and rank > before[s])
+
+
+def key_figures(f: Filters) -> dict[str, Any]:
+    umkm = suppliers(f).aggregate(
+        registered=Count("pk", filter=f.period("created_at")),
+        verified=Count(
+            "pk",
+            filter=f.period("verified_at") & Q(verification_status=VerificationStatus.VERIFIED),
+        ),
+    )
+    intro = introductions(f).aggregate(
+        requested=Count("pk"),
+        accepted=Count("pk", filter=Q(status=Introduction.Status.ACCEPTED)),
+        declined=Count("pk", filter=Q(status=Introduction.Status.DECLINED)),
+        expired=Count("pk", filter=Q(status=Introduction.Status.EXPIRED)),
+    )
+    part = partnerships(f).aggregate(
+        total=Count("pk"), contract_value=Sum("contract_value_idr", default=0)
+    )
+    return {
+        "registered": umkm["registered"],
+        "verified": umkm["verified"],
+        "open_requirements": open_requirements(f),
+        "matches": matches(f).count(),
+        "intro_requested": intro["requested"],
+        "intro_accepted": intro["accepted"],
+        "intro_declined": intro["declined"],
+        "intro_expired": intro["expired"],
+        "partnerships": part["total"],
+        "contract_value_idr": part["contract_value"],
+        "median_days_to_intro": median_days_to_first_introduction(f),
+        "moved_up": moved_up_after_partnership(f),
+    }
+
+
+KEY_FIGURE_LABELS = {
+    "registered": _("UMKM registered"),
+    "verified": _("UMKM verified"),
+    "open_requirements": _("Open requirements"),
+    "matches": _("Matches"),
+    "intro_requested": _("Introductions requested"),
+    "intro_accepted": _("Introductions accepted"),
+    "intro_declined": _("Introductions declined"),
+    "intro_expired": _("Introductions expired"),
+    "partnerships": _("Partnerships"),
+    "contract_value_idr": _("Contract value (IDR)"),
+    "median_days_to_intro": _("Median days from registration to first introduction"),
+    "moved_up": _("UMKM that moved up a size class after a partnership"),
+}
+
+
+def funnel(f: Filters, matched: int | None = None) -> list[tuple[str, int]]:
+    """One cohort: introductions requested in the period and what became of them."""
+    # A match row is one requirement-supplier pair (unique constraint), so rows are pairs; the
+    # key figures already counted them.
+    pairs = matches(f).count() if matched is None else matched
+    intro = introductions(f).aggregate(
+        introduced=Count("pk"),
+        # An introduction with a partnership was accepted first, whatever its status now.
+        accepted=Count(
+            "pk",
+            filter=Q(status=Introduction.Status.ACCEPTED) | Q(partnership__isnull=False),
+        ),
+        partnered=Count("partnership"),
+        contracted=Count("partnership", filter=Q(partnership__stage__in=CONTRACT_STAGES)),
+    )
+    return [
+        (str(_("Matched")), pairs),
+        (str(_("Introduced")), intro["introduced"]),
+        (str(_("Accepted")), intro["accepted"]),
+        (str(_("Partnership")), intro["partnered"]),
+        (str(_("Contract")), intro["contracted"]),
+    ]
+
+
+def partnerships_by_stage(f: Filters) -> list[tuple[str, int]]:
+    counts = dict(partnerships(f).values_list("stage").annotate(n=Count("pk")).order_by())
+    return [(str(label), counts.get(value, 0)) for value, label in Partnership.Stage.choices]
+
+
+def partnerships_by_pattern(f: Filters) -> list[tuple[str, int]]:
+    counts = dict(partnerships(f).values_list("pattern_id").annotate(n=Count("pk")).order_by())
+    rows = [(p.name, counts.get(p.code, 0)) for p in PartnershipPattern.objects.order_by("code")]
+    if counts.get(None):
+        rows.append((str(_("Not given")), counts[None]))
+    return rows
+
+
+def dashboard(f: Filters) -> dict[str, Any]:
+    figures = key_figures(f)
+    return {
+        "figures": figures,
+        "funnel": funnel(f, matched=figures["matches"]),
+        "by_stage": partnerships_by_stage(f),
+        "by_pattern": partnerships_by_pattern(f),
+        "breakdowns": [(d.slug, breakdown(f, d)) for d in DIMENSIONS.values()],
+        "computed_at": timezone.now(),
+    }
+
+
+def cache_key(f: Filters) -> str:
+    language = translation.get_language() or ""
+    parts = (f.date_from.isoformat(), f.date_to.isoformat(), f.province, f.island_group)
+    # Hashed: filter values may hold spaces, which some cache backends refuse in keys.
+    digest = hashlib.sha256("|".join((*parts, f.size_class, f.system)).encode()).hexdigest()
+    return f"reports:dashboard:v1:{language}:{digest[:32]}"
+
+
+def cached_dashboard(f: Filters) -> dict[str, Any]:
+    """The dashboard, reused for CACHE_SECONDS per filter set and language.
+
+    At 100,000 UMKM and a million matches one computation takes a few seconds (see
+    bench/README.md); the worker refreshes the default view every few minutes
+    (``reports.tasks.warm_dashboard``) so the page ministry staff open first answers at once.
+    """
+    key = cache_key(f)
+    data = cache.get(key)
+    if data is None:
+        data = dashboard(f)
+        cache.set(key, data, CACHE_SECONDS)
+    return data
+
+
+def tables(data: dict[str, Any]) -> list[tuple[str, str, list[str], list[list[Any]]]]:
+    """Every table shown, as (slug, title, headers, rows), for the exports."""
+    figures = data["figures"]
+    result = [
+        (
+            "figures",
+            str(_("Key figures")),
+            [str(_("Figure")), str(_("Value"))],
+            [[str(label), figures[key]] for key, label in KEY_FIGURE_LABELS.items()],
+        ),
+        ("funnel", str(_("Funnel")), [str(_("Step")), str(_("Count"))], data["funnel"]),
+        (
+            "stage",
+            str(_("Partnerships by stage")),
+            [str(_("Stage")), str(_("Partnerships"))],
+            data["by_stage"],
+        ),
+        (
+            "pattern",
+            str(_("Partnerships by pattern")),
+            [str(_("Pattern")), str(_("Partnerships"))],
+            data["by_pattern"],
+        ),
+    ]
+    for slug, rows in data["breakdowns"]:
+        dimension = DIMENSIONS[slug]
+        headers = [str(dimension.title)] + [str(v) for v in BREAKDOWN_COLUMNS.values()]
+        body = [[row["label"]] + [row[c] for c in BREAKDOWN_COLUMNS] for row in rows]
+        result.append((dimension.slug, str(dimension.title), headers, body))
+    return [(slug, title, head, [list(r) for r in body]) for slug, title, head, body in result]

@@ -1,0 +1,169 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from manufacturers.models import Manufacturer
+from suppliers.models import Supplier
+
+from . import dashboard, exports, selectors, services
+from .forms import DecisionForm, FilterForm
+
+
+def ministry_required(view: Callable) -> Callable:
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not selectors.can_use_reports(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+# --- verification -----------------------------------------------------------------------------
+
+
+def _queue_page(request: HttpRequest, form_for=None, form=None, status: int = 200) -> HttpResponse:
+    context = {
+        "suppliers": selectors.pending_suppliers(),
+        "manufacturers": selectors.pending_manufacturers(),
+        "decisions": selectors.recent_decisions(),
+        "form_for_kind": form_for[0] if form_for else "",
+        "form_for_pk": form_for[1] if form_for else None,
+        "form": form or DecisionForm(),
+    }
+    return render(request, "reports/queue.html", context, status=status)
+
+
+@ministry_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    return _queue_page(request)
+
+
+@ministry_required
+@require_POST
+def decide(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    models = {"supplier": Supplier, "manufacturer": Manufacturer}
+    if kind not in models:
+        raise Http404
+    firm = get_object_or_404(models[kind], pk=pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return _queue_page(request, form_for=(kind, pk), form=form, status=400)
+    try:
+        services.verification_decide(
+            firm=firm,
+            by=request.user,
+            decision=form.cleaned_data["decision"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            form.add_error("reason", message)
+        return _queue_page(request, form_for=(kind, pk), form=form, status=400)
+    messages.success(request, _("Decision recorded; the firm has been notified."))
+    return redirect("reports:queue")
+
+
+# --- dashboard --------------------------------------------------------------------------------
+
+
+def _filters(request: HttpRequest) -> tuple[FilterForm, dashboard.Filters]:
+    form = FilterForm(request.GET or None)
+    if form.is_bound:
+        form.is_valid()
+    return form, form.filters()
+
+
+def _meta(f: dashboard.Filters) -> list[tuple[str, str]]:
+    return [
+        (_("From"), f.date_from.isoformat()),
+        (_("To"), f.date_to.isoformat()),
+        (_("Province"), f.province or _("All")),
+        (_("Island group"), f.island_group or _("All")),
+        (_("Size class"), f.size_class or _("All")),
+        (_("Component system"), f.system or _("All")),
+    ]
+
+
+def _dashboard_context(request: HttpRequest) -> dict:
+    form, f = _filters(request)
+    data = dashboard.cached_dashboard(f)
+    return {
+        "form": form,
+        "filters": f,
+        "meta": _meta(f),
+        "data": data,
+        "tables": _with_scale(dashboard.tables(data)),
+        "columns": dashboard.BREAKDOWN_COLUMNS,
+        "labels": dashboard.KEY_FIGURE_LABELS,
+        "query": request.GET.urlencode(),
+    }
+
+
+def _with_scale(tables) -> list[dict]:
+    """Each table with the largest value of its first number column (the bar chart's scale)."""
+    result = []
+    for slug, title, headers, rows in tables:
+        numbers = [row[1] for row in rows if isinstance(row[1], int | float)]
+        result.append(
+            {
+                "slug": slug,
+                "title": title,
+                "headers": headers,
+                "rows": rows,
+                "max": max(numbers, default=0) or 1,
+                "chart": slug != "figures",
+            }
+        )
+    return result
+
+
+@ministry_required
+@require_GET
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "reports/dashboard.html", _dashboard_context(request))
+
+
+@ministry_required
+@require_GET
+def print_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "reports/print.html", _dashboard_context(request))
+
+
+@ministry_required
+@require_GET
+def export_csv(request: HttpRequest) -> HttpResponse:
+    _form, f = _filters(request)
+    tables = {t[0]: t for t in dashboard.tables(dashboard.cached_dashboard(f))}
+    slug = request.GET.get("table", "figures")
+    if slug not in tables:
+        raise Http404
+    _slug, _title, headers, rows = tables[slug]
+    response = HttpResponse(exports.to_csv(headers, rows), content_type="text/csv; charset=utf-8")
+    name = f"rantai-{slug}-{f.date_from:%Y%m%d}-{f.date_to:%Y%m%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@ministry_required
+@require_GET
+def export_xlsx(request: HttpRequest) -> HttpResponse:
+    _form, f = _filters(request)
+    content = exports.to_xlsx(dashboard.tables(dashboard.cached_dashboard(f)), _meta(f))
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = f"rantai-report-{f.date_from:%Y%m%d}-{f.date_to:%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

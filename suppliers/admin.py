@@ -1,0 +1,136 @@
+from django.contrib import admin
+
+from .models import (
+    CertificationType,
+    ComponentCategory,
+    Kbli,
+    Material,
+    PartnershipPattern,
+    Process,
+    Province,
+    Regency,
+    SizeClass,
+    Supplier,
+    SupplierCertification,
+    SupplierMember,
+    SupplierPhoto,
+)
+
+
+class RegencyInline(admin.TabularInline):
+    model = Regency
+    extra = 0
+    fields = ["code", "name"]
+
+
+@admin.register(Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "island_group", "capital"]
+    list_filter = ["island_group"]
+    search_fields = ["code", "name", "capital"]
+    inlines = [RegencyInline]
+
+
+@admin.register(Regency)
+class RegencyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "province"]
+    list_filter = ["province"]
+    search_fields = ["code", "name"]
+    list_select_related = ["province"]
+
+
+@admin.register(Kbli)
+class KbliAdmin(admin.ModelAdmin):
+    list_display = ["code", "title_id", "title_en"]
+    search_fields = ["code", "title_id", "title_en"]
+
+
+@admin.register(SizeClass)
+class SizeClassAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_id", "name_en", "rank", "capital_max_idr", "annual_sales_max_idr"]
+    search_fields = ["code", "name_id", "name_en"]
+
+
+@admin.register(ComponentCategory)
+class ComponentCategoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_id", "name_en", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "name_id", "name_en"]
+    list_select_related = ["parent"]
+
+
+@admin.register(Process, Material, PartnershipPattern)
+class BilingualReferenceAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_id", "name_en"]
+    search_fields = ["code", "name_id", "name_en"]
+
+
+@admin.register(CertificationType)
+class CertificationTypeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "implies"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name"]
+
+
+class SupplierMemberInline(admin.TabularInline):
+    model = SupplierMember
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+class SupplierCertificationInline(admin.TabularInline):
+    model = SupplierCertification
+    extra = 0
+    fields = ["cert_type", "number", "issuer", "valid_until", "document"]
+
+
+class SupplierPhotoInline(admin.TabularInline):
+    model = SupplierPhoto
+    extra = 0
+    fields = ["image", "caption"]
+
+
+@admin.register(Supplier)
+class SupplierAdmin(admin.ModelAdmin):
+    list_display = [
+        "legal_name",
+        "nib",
+        "province",
+        "regency",
+        "size_class",
+        "verification_status",
+        "updated_at",
+    ]
+    list_filter = ["verification_status", "size_class", "province", "processes"]
+    search_fields = ["legal_name", "nib", "contact_name", "contact_email"]
+    list_select_related = ["province", "regency", "size_class"]
+    autocomplete_fields = ["regency", "verified_by"]
+    filter_horizontal = ["kbli", "components", "processes", "materials"]
+    readonly_fields = ["created_at", "updated_at", "verified_at"]
+    inlines = [SupplierMemberInline, SupplierCertificationInline, SupplierPhotoInline]
+
+
+@admin.register(SupplierMember)
+class SupplierMemberAdmin(admin.ModelAdmin):
+    list_display = ["user", "supplier", "role", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__email", "supplier__legal_name", "supplier__nib"]
+    autocomplete_fields = ["user", "supplier"]
+    list_select_related = ["user", "supplier"]
+
+
+@admin.register(SupplierCertification)
+class SupplierCertificationAdmin(admin.ModelAdmin):
+    list_display = ["supplier", "cert_type", "number", "issuer", "valid_until"]
+    list_filter = ["cert_type", "valid_until"]
+    search_fields = ["supplier__legal_name", "supplier__nib", "number", "issuer"]
+    autocomplete_fields = ["supplier"]
+    list_select_related = ["supplier", "cert_type"]
+
+
+@admin.register(SupplierPhoto)
+class SupplierPhotoAdmin(admin.ModelAdmin):
+    list_display = ["supplier", "caption", "created_at"]
+    search_fields = ["supplier__legal_name", "caption"]
+    autocomplete_fields = ["supplier"]
+    list_select_related = ["supplier"]

@@ -1,0 +1,253 @@
+"""Browser forms for the supplier profile. They validate and clean; services.py does the writes."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    ComponentCategory,
+    Kbli,
+    Material,
+    Process,
+    Province,
+    Regency,
+    SizeClass,
+    Supplier,
+    SupplierCertification,
+    SupplierPhoto,
+)
+from .validators import NIB_RE
+
+# 0812..., +62812..., 62812...; also landlines such as 021-555-1234. Stored as +62...
+PHONE_RE = re.compile(r"^(?:\+62|62|0)([1-9]\d{6,11})$")
+SEPARATORS_RE = re.compile(r"[\s\-.()/]")
+
+COMPANY_FIELDS = [
+    "legal_name",
+    "nib",
+    "size_class",
+    "province",
+    "regency",
+    "address",
+    "founded_year",
+    "employees",
+    "kbli",
+    "description",
+    "website",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+]
+CAPABILITY_FIELDS = [
+    "components",
+    "processes",
+    "materials",
+    "capacity_per_month",
+    "lead_time_days",
+    "min_order_qty",
+]
+
+
+def normalise_phone(value: str) -> str:
+    """Returns +62... for any usual way of writing an Indonesian number; raises if it is none."""
+    digits = SEPARATORS_RE.sub("", value)
+    match = PHONE_RE.match(digits)
+    if not match:
+        raise forms.ValidationError(
+            _("Enter an Indonesian phone number, for example 0812 3456 7890 or +62 812 3456 7890."),
+            code="invalid_phone",
+        )
+    return f"+62{match.group(1)}"
+
+
+def _formfield(model_field, **kwargs):
+    if isinstance(model_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return model_field.formfield(**kwargs)
+
+
+class CompanyForm(forms.ModelForm):
+    nib = forms.CharField(
+        label=_("NIB"),
+        max_length=40,
+        help_text=_("Nomor Induk Berusaha: 13 digits, as printed on the OSS certificate."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"unique": _("This NIB is already registered by another company.")},
+    )
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    contact_phone = forms.CharField(
+        label=_("Phone / WhatsApp"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    class Meta:
+        model = Supplier
+        fields = COMPANY_FIELDS
+        formfield_callback = _formfield
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "kbli": forms.CheckboxSelectMultiple(attrs={"class": "checkbox-grid"}),
+            "founded_year": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            "employees": forms.NumberInput(attrs={"inputmode": "numeric"}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["legal_name"].widget.attrs["autocomplete"] = "organization"
+        self.fields["contact_email"].widget.attrs["autocomplete"] = "email"
+        self.fields["size_class"].queryset = SizeClass.objects.order_by("rank")
+        self.fields["kbli"].queryset = Kbli.objects.order_by("code")
+        self.fields["kbli"].required = False
+        self.fields["province"].queryset = Province.objects.order_by("name")
+        self.fields["province"].required = True
+        self.fields["province"].widget.attrs.update(
+            {
+                "hx-get": reverse("suppliers:regencies"),
+                "hx-target": "#id_regency",
+                "hx-trigger": "change",
+                "hx-swap": "innerHTML",
+            }
+        )
+        self.fields["regency"].queryset = Regency.objects.all()
+        self.fields["regency"].required = True
+        # Only the regencies of the chosen province are offered; the server still checks.
+        self.fields["regency"].widget.choices = regency_choices(self._selected_province())
+
+    def _selected_province(self) -> str | None:
+        if self.is_bound:
+            return self.data.get(self.add_prefix("province")) or None
+        return self.initial.get("province") or (
+            self.instance.province_id if self.instance else None
+        )
+
+    def clean_nib(self) -> str:
+        nib = SEPARATORS_RE.sub("", self.cleaned_data["nib"])
+        if not NIB_RE.match(nib):
+            raise forms.ValidationError(
+                _("NIB must be exactly 13 digits (numbers only)."), code="invalid_nib"
+            )
+        return nib
+
+    def clean_contact_phone(self) -> str:
+        value = self.cleaned_data.get("contact_phone", "").strip()
+        return normalise_phone(value) if value else ""
+
+    def clean_founded_year(self) -> int | None:
+        year = self.cleaned_data.get("founded_year")
+        if year and year > timezone.localdate().year:
+            raise forms.ValidationError(
+                _("The founding year cannot be in the future."), code="future_year"
+            )
+        return year
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        province, regency = cleaned.get("province"), cleaned.get("regency")
+        if province and regency and regency.province_id != province.code:
+            self.add_error(
+                "regency",
+                forms.ValidationError(
+                    _("This regency or city is not in the chosen province."),
+                    code="regency_outside_province",
+                ),
+            )
+        return cleaned
+
+
+def regency_choices(province_code: str | None) -> list[tuple[str, str]]:
+    choices = [("", _("Choose a province first") if not province_code else "---------")]
+    if province_code:
+        choices += list(
+            Regency.objects.filter(province_id=province_code)
+            .order_by("name")
+            .values_list("code", "name")
+        )
+    return choices
+
+
+class CapabilitiesForm(forms.ModelForm):
+    class Meta:
+        model = Supplier
+        fields = CAPABILITY_FIELDS
+        widgets = {
+            "processes": forms.CheckboxSelectMultiple(attrs={"class": "checkbox-grid"}),
+            "materials": forms.CheckboxSelectMultiple(attrs={"class": "checkbox-grid"}),
+            "capacity_per_month": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            "lead_time_days": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            "min_order_qty": forms.NumberInput(attrs={"inputmode": "numeric"}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Companies make part families (levels 2 and 3); systems are only the grouping.
+        self.fields["components"].queryset = ComponentCategory.objects.filter(level__gte=2)
+        self.fields["processes"].queryset = Process.objects.all()
+        self.fields["materials"].queryset = Material.objects.all()
+        for name in ("components", "processes", "materials"):
+            self.fields[name].required = False
+        for name in ("capacity_per_month", "min_order_qty"):
+            self.fields[name].min_value = 1
+            self.fields[name].validators.append(_min_one)
+
+    def selected_components(self) -> set[str]:
+        value = self["components"].value() or []
+        return {str(getattr(item, "pk", item)) for item in value}
+
+
+def _min_one(value: int | None) -> None:
+    if value is not None and value < 1:
+        raise forms.ValidationError(_("Enter a number of at least 1."), code="min_value")
+
+
+class CertificationForm(forms.ModelForm):
+    class Meta:
+        model = SupplierCertification
+        fields = ["cert_type", "number", "issuer", "valid_until", "document"]
+        widgets = {
+            "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "document": forms.ClearableFileInput(
+                attrs={"accept": "application/pdf,image/jpeg,image/png"}
+            ),
+        }
+
+
+class PhotoForm(forms.ModelForm):
+    class Meta:
+        model = SupplierPhoto
+        fields = ["image", "caption"]
+        widgets = {
+            "image": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        }
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for rejection"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name"), required=False, max_length=100)
+    province = forms.ModelChoiceField(
+        label=_("Province"), queryset=Province.objects.order_by("name"), required=False
+    )
+    system = forms.ModelChoiceField(
+        label=_("Component system"),
+        queryset=ComponentCategory.objects.filter(level=1),
+        required=False,
+    )
+    process = forms.ModelChoiceField(
+        label=_("Process"), queryset=Process.objects.all(), required=False
+    )
+    verified = forms.BooleanField(label=_("Verified only"), required=False)

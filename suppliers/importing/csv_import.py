@@ -1,0 +1,72 @@
+"""The supplier CSV import (``manage.py import_suppliers``): read, check every row, then save.
+
+The file contract (encoding, header, row numbers) is in ``csv_common``; the header here is
+``COLUMNS``. Companies are created or updated by NIB with the rules in ``upsert``; a row with
+any problem is rejected whole and changes nothing, the other rows are saved. A second run of
+the same file reports every row "unchanged" and writes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from .csv_common import (
+    ImportReport,
+    Problem,
+    RowResult,
+    flag_repeated_keys,
+    problems_from_errors,
+    read_rows,
+)
+from .rows import COLUMN_OF_FIELD, COLUMNS, References, parse_row
+from .upsert import supplier_upsert_apply, supplier_upsert_plan
+
+
+@dataclass(kw_only=True)
+class SupplierRowResult(RowResult):
+    nib: str = ""
+
+    def label(self) -> str:
+        return _("NIB %(nib)s") % {"nib": self.nib or "-"}
+
+
+def import_suppliers_file(path: Path | str, *, dry_run: bool = False) -> ImportReport:
+    """Checks every row of the file and saves the good ones (none if ``dry_run``)."""
+    rows = read_rows(path, COLUMNS)
+    refs = References()
+
+    report = ImportReport(dry_run=dry_run)
+    items, parsed = [], []
+    for row in rows:
+        result = SupplierRowResult(row=row.number, nib=row.cells.get("nib", ""))
+        report.rows.append(result)
+        if row.problem:
+            result.problems.append(row.problem)
+            continue
+        item, problems = parse_row(row.cells, refs)
+        result.problems.extend(problems)
+        items.append(item)
+        parsed.append(result)
+
+    flag_repeated_keys(
+        ((result.nib, result) for result in parsed),
+        lambda nib, rows: Problem(
+            "nib",
+            _("NIB %(nib)s is on more than one row (rows %(rows)s).") % {"nib": nib, "rows": rows},
+        ),
+    )
+
+    good_plans = []
+    for plan, result in zip(supplier_upsert_plan(items=items), parsed, strict=True):
+        result.problems.extend(problems_from_errors(plan.errors, COLUMN_OF_FIELD))
+        if not result.problems:
+            result.outcome = plan.outcome
+            good_plans.append(plan)
+    report.reject_rows_with_problems()
+
+    if not dry_run:
+        supplier_upsert_apply(plans=good_plans)
+    return report

@@ -1,0 +1,247 @@
+"""Bulk create-or-update of suppliers by NIB: the write service behind the CSV import and
+``seed_demo``.
+
+Every item is checked with the model's own validators, as ``services.supplier_create`` does, but
+existing companies, their lists and certifications are read once per batch instead of once per
+row, so thousands of rows take seconds. Two steps, so that a caller can add its own problems
+before anything is written: ``supplier_upsert_plan`` only reads, ``supplier_upsert_apply``
+writes the plans that have no problem.
+
+Update rules (the CSV import documents them to its users):
+- a field left out of ``SupplierUpsert.fields`` keeps its stored value (an empty cell means
+  "not given", never "erase");
+- a list given in ``many`` replaces the stored list;
+- certifications are merged by type and never deleted (they may carry an uploaded document): a
+  type not on file is added; a type on file with the same valid-until date, or given without
+  a date, is left alone; otherwise the newest certificate of that type gets the new date.
+An existing company where none of this changes anything is "unchanged" and is not written at
+all (its ``updated_at`` stays as it was).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.dispatch import Signal
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import CertificationType, Supplier, SupplierCertification
+from ..services import M2M_FIELDS, PROFILE_FIELDS
+from .csv_common import CREATED, UNCHANGED, UPDATED
+
+FK_FIELDS = ("size_class", "province", "regency")
+CHUNK = 500
+
+# Bulk writes skip post_save and m2m_changed; listeners (e.g. match rescoring) hear this instead,
+# once per batch after the commit, with the primary keys of every created or updated supplier.
+suppliers_bulk_saved = Signal()
+
+
+@dataclass
+class SupplierUpsert:
+    nib: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    many: dict[str, Collection[models.Model]] = field(default_factory=dict)
+    certifications: dict[str, date | None] = field(default_factory=dict)
+
+
+@dataclass
+class UpsertPlan:
+    item: SupplierUpsert
+    supplier: Supplier
+    outcome: str
+    changed_fields: list[str] = field(default_factory=list)
+    many_changes: dict[str, set[Any]] = field(default_factory=dict)
+    cert_creates: list[tuple[str, date | None]] = field(default_factory=list)
+    cert_updates: list[tuple[SupplierCertification, date | None]] = field(default_factory=list)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+def _through(name: str) -> tuple[type[models.Model], str, str]:
+    """The m2m table of ``Supplier.<name>`` with its supplier and target id columns."""
+    m2m = Supplier._meta.get_field(name)
+    through = m2m.remote_field.through
+    source = through._meta.get_field(m2m.m2m_field_name()).attname
+    target = through._meta.get_field(m2m.m2m_reverse_field_name()).attname
+    return through, source, target
+
+
+def _current_many(ids: list[int]) -> dict[str, dict[int, set[Any]]]:
+    current: dict[str, dict[int, set[Any]]] = {}
+    for name in M2M_FIELDS:
+        through, source, target = _through(name)
+        by_supplier: dict[int, set[Any]] = defaultdict(set)
+        for chunk in _chunks(ids):
+            for supplier_id, target_id in through.objects.filter(
+                **{f"{source}__in": chunk}
+            ).values_list(source, target):
+                by_supplier[supplier_id].add(target_id)
+        current[name] = by_supplier
+    return current
+
+
+def _current_certs(ids: list[int]) -> dict[tuple[int, str], list[SupplierCertification]]:
+    held: dict[tuple[int, str], list[SupplierCertification]] = defaultdict(list)
+    for chunk in _chunks(ids):
+        for cert in SupplierCertification.objects.filter(supplier_id__in=chunk).order_by(
+            "-created_at", "-pk"
+        ):
+            held[(cert.supplier_id, cert.cert_type_id)].append(cert)
+    return held
+
+
+def _validate(supplier: Supplier, changed: list[str]) -> dict[str, list[str]]:
+    # Foreign keys arrive as rows read from the database, and NIB uniqueness is the caller's key,
+    # so skip the per-row existence and uniqueness queries; every other model rule applies.
+    try:
+        supplier.full_clean(exclude=FK_FIELDS, validate_unique=False, validate_constraints=False)
+        errors: dict[str, list[str]] = {}
+    except ValidationError as exc:
+        errors = {name: list(messages) for name, messages in exc.message_dict.items()}
+    if (
+        ("regency" in changed or "province" in changed)
+        and supplier.regency_id
+        and supplier.regency.province_id != supplier.province_id
+    ):
+        errors.setdefault("regency", []).append(
+            _("This regency or city is not in the chosen province.")
+        )
+    return errors
+
+
+def _plan_one(
+    item: SupplierUpsert,
+    existing: Supplier | None,
+    current_many: dict[str, dict[int, set[Any]]],
+    current_certs: dict[tuple[int, str], list[SupplierCertification]],
+    known_certs: set[str],
+) -> UpsertPlan:
+    supplier = existing if existing is not None else Supplier(nib=item.nib)
+    plan = UpsertPlan(item=item, supplier=supplier, outcome=CREATED if existing is None else "")
+    for name, value in item.fields.items():
+        if name not in PROFILE_FIELDS or name == "nib":
+            raise ValueError(f"Not an upsert field: {name}")
+        if name in FK_FIELDS:
+            differs = getattr(supplier, f"{name}_id") != (value.pk if value else None)
+        else:
+            differs = getattr(supplier, name) != value
+        if differs:
+            setattr(supplier, name, value)
+            plan.changed_fields.append(name)
+    plan.errors = _validate(supplier, plan.changed_fields)
+
+    for name, values in item.many.items():
+        if name not in M2M_FIELDS:
+            raise ValueError(f"Not a list field: {name}")
+        wanted = {value.pk for value in values}
+        stored = set() if existing is None else current_many[name].get(supplier.pk, set())
+        if wanted != stored:
+            plan.many_changes[name] = wanted
+
+    for code, valid_until in item.certifications.items():
+        if code not in known_certs:
+            plan.errors.setdefault("certifications", []).append(
+                _("Unknown certification code: %(code)s") % {"code": code}
+            )
+            continue
+        held = [] if existing is None else current_certs.get((supplier.pk, code), [])
+        if not held:
+            plan.cert_creates.append((code, valid_until))
+        elif valid_until is not None and all(c.valid_until != valid_until for c in held):
+            plan.cert_updates.append((held[0], valid_until))
+
+    if existing is not None:
+        touched = plan.changed_fields or plan.many_changes or plan.cert_creates
+        plan.outcome = UPDATED if touched or plan.cert_updates else UNCHANGED
+    return plan
+
+
+def supplier_upsert_plan(*, items: Sequence[SupplierUpsert]) -> list[UpsertPlan]:
+    """Works out, without writing, what each item would do and what is wrong with it."""
+    nibs = list({item.nib for item in items if item.nib})
+    existing: dict[str, Supplier] = {}
+    for chunk in _chunks(nibs):
+        existing.update((s.nib, s) for s in Supplier.objects.filter(nib__in=chunk))
+    ids = [supplier.pk for supplier in existing.values()]
+    current_many = _current_many(ids)
+    current_certs = _current_certs(ids)
+    known_certs = set(CertificationType.objects.values_list("code", flat=True))
+    return [
+        _plan_one(item, existing.get(item.nib), current_many, current_certs, known_certs)
+        for item in items
+    ]
+
+
+@transaction.atomic
+def supplier_upsert_apply(*, plans: Sequence[UpsertPlan]) -> list[Supplier]:
+    """Writes every plan that has no problem; returns the created and updated suppliers."""
+    todo = [plan for plan in plans if plan.ok and plan.outcome in (CREATED, UPDATED)]
+    nibs = [plan.supplier.nib for plan in todo]
+    if len(nibs) != len(set(nibs)):
+        raise ValueError("The same NIB appears in more than one plan.")
+    now = timezone.now()
+
+    Supplier.objects.bulk_create(
+        [plan.supplier for plan in todo if plan.outcome == CREATED], batch_size=CHUNK
+    )
+    updated = [plan for plan in todo if plan.outcome == UPDATED]
+    for plan in updated:
+        plan.supplier.updated_at = now
+    update_fields = sorted({name for plan in updated for name in plan.changed_fields})
+    Supplier.objects.bulk_update(
+        [plan.supplier for plan in updated], [*update_fields, "updated_at"], batch_size=CHUNK
+    )
+
+    for name in M2M_FIELDS:
+        through, source, target = _through(name)
+        changing = [plan for plan in todo if name in plan.many_changes]
+        stale = [plan.supplier.pk for plan in changing if plan.outcome == UPDATED]
+        for chunk in _chunks(stale):
+            through.objects.filter(**{f"{source}__in": chunk}).delete()
+        through.objects.bulk_create(
+            [
+                through(**{source: plan.supplier.pk, target: target_id})
+                for plan in changing
+                for target_id in sorted(plan.many_changes[name])
+            ],
+            batch_size=CHUNK,
+        )
+
+    SupplierCertification.objects.bulk_create(
+        [
+            SupplierCertification(
+                supplier=plan.supplier, cert_type_id=code, valid_until=valid_until
+            )
+            for plan in todo
+            for code, valid_until in plan.cert_creates
+        ],
+        batch_size=CHUNK,
+    )
+    changed_certs = []
+    for plan in todo:
+        for cert, valid_until in plan.cert_updates:
+            cert.valid_until = valid_until
+            changed_certs.append(cert)
+    SupplierCertification.objects.bulk_update(changed_certs, ["valid_until"], batch_size=CHUNK)
+
+    saved = [plan.supplier for plan in todo]
+    if saved:
+        ids = [supplier.pk for supplier in saved]
+        transaction.on_commit(lambda: suppliers_bulk_saved.send(sender=Supplier, supplier_ids=ids))
+    return saved

@@ -1,0 +1,215 @@
+"""Writes to supplier profiles. Views, the CSV import, the API and tasks all call these.
+
+Every function validates with the model's own rules (``full_clean``) so that the browser, the
+import and the API reject exactly the same input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from matchmaking.triggers import supplier_changed
+
+from .models import (
+    CertificationType,
+    Supplier,
+    SupplierCertification,
+    SupplierMember,
+    SupplierPhoto,
+    VerificationStatus,
+)
+
+# A Supplier or a Manufacturer: both carry the same verification fields.
+VerifiableCompany = TypeVar("VerifiableCompany", bound=models.Model)
+
+PROFILE_FIELDS = (
+    "legal_name",
+    "nib",
+    "size_class",
+    "province",
+    "regency",
+    "address",
+    "founded_year",
+    "employees",
+    "description",
+    "website",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "capacity_per_month",
+    "lead_time_days",
+    "min_order_qty",
+)
+M2M_FIELDS = ("kbli", "components", "processes", "materials")
+
+
+def _check_regency(supplier: Supplier) -> None:
+    if supplier.regency_id and supplier.regency.province_id != supplier.province_id:
+        raise ValidationError(
+            {"regency": _("This regency or city is not in the chosen province.")},
+            code="regency_outside_province",
+        )
+
+
+def _apply(supplier: Supplier, data: dict[str, Any]) -> dict[str, Iterable]:
+    """Sets plain fields on the instance, returns the many-to-many values to set after saving."""
+    many = {}
+    for name, value in data.items():
+        if name in M2M_FIELDS:
+            many[name] = value
+        elif name in PROFILE_FIELDS:
+            setattr(supplier, name, value)
+        else:
+            raise ValueError(f"Unknown supplier field: {name}")
+    return many
+
+
+def _save(supplier: Supplier, many: dict[str, Iterable]) -> Supplier:
+    supplier.full_clean()
+    _check_regency(supplier)
+    supplier.save()
+    for name, values in many.items():
+        getattr(supplier, name).set(values)
+    supplier_changed(supplier.pk)  # rescore its matches after commit
+    return supplier
+
+
+@transaction.atomic
+def supplier_create(*, owner: User | None, data: dict[str, Any]) -> Supplier:
+    """Creates a company; ``owner`` (if any) becomes its first member."""
+    supplier = Supplier()
+    many = _apply(supplier, data)
+    _save(supplier, many)
+    if owner is not None:
+        if SupplierMember.objects.filter(user=owner).exists():
+            raise ValidationError(_("You already belong to a company."), code="already_member")
+        SupplierMember.objects.create(user=owner, supplier=supplier, role=SupplierMember.Role.OWNER)
+    return supplier
+
+
+@transaction.atomic
+def supplier_update(*, supplier: Supplier, data: dict[str, Any]) -> Supplier:
+    many = _apply(supplier, data)
+    return _save(supplier, many)
+
+
+def supplier_assert_can_edit(*, supplier: Supplier, user: User) -> None:
+    if not Supplier.objects.for_user(user).filter(pk=supplier.pk).exists():
+        raise PermissionDenied(_("You can only change your own company."))
+
+
+@transaction.atomic
+def certification_add(
+    *,
+    supplier: Supplier,
+    cert_type: CertificationType,
+    number: str = "",
+    issuer: str = "",
+    valid_until: date | None = None,
+    document: UploadedFile | None = None,
+) -> SupplierCertification:
+    certification = SupplierCertification(
+        supplier=supplier,
+        cert_type=cert_type,
+        number=number,
+        issuer=issuer,
+        valid_until=valid_until,
+    )
+    if document is not None:
+        certification.document = document
+    certification.full_clean()
+    certification.save()
+    supplier.save(update_fields=["updated_at"])
+    supplier_changed(supplier.pk)
+    return certification
+
+
+@transaction.atomic
+def certification_set(
+    *, supplier: Supplier, cert_type: CertificationType, valid_until: date | None
+) -> SupplierCertification:
+    """Create-or-update a certification by type (used by the CSV import, which has no files)."""
+    certification, _created = SupplierCertification.objects.update_or_create(
+        supplier=supplier, cert_type=cert_type, defaults={"valid_until": valid_until}
+    )
+    # The matching engine's cached index notices profile changes by updated_at.
+    supplier.save(update_fields=["updated_at"])
+    supplier_changed(supplier.pk)
+    return certification
+
+
+@transaction.atomic
+def certification_delete(*, certification: SupplierCertification) -> None:
+    supplier = certification.supplier
+    certification.document.delete(save=False)
+    certification.delete()
+    supplier.save(update_fields=["updated_at"])
+    supplier_changed(supplier.pk)
+
+
+@transaction.atomic
+def photo_add(*, supplier: Supplier, image: UploadedFile, caption: str = "") -> SupplierPhoto:
+    photo = SupplierPhoto(supplier=supplier, image=image, caption=caption)
+    photo.full_clean()
+    photo.save()
+    return photo
+
+
+@transaction.atomic
+def photo_delete(*, photo: SupplierPhoto) -> None:
+    photo.image.delete(save=False)
+    photo.delete()
+
+
+VERIFICATION_FIELDS = (
+    "verification_status",
+    "verification_reason",
+    "verified_at",
+    "verified_by",
+    "updated_at",
+)
+
+
+@transaction.atomic
+def company_verification_set(
+    *, company: VerifiableCompany, by: User, status: str, reason: str = ""
+) -> VerifiableCompany:
+    """The ministry's verdict on a supplier or a manufacturer (both carry the same fields)."""
+    if not by.is_ministry:
+        raise PermissionDenied(_("Only ministry staff can verify companies."))
+    reason = reason.strip() if status == VerificationStatus.REJECTED else ""
+    if status == VerificationStatus.REJECTED and not reason:
+        raise ValidationError(
+            {"verification_reason": _("Give the reason for the rejection.")}, code="reason_required"
+        )
+    company.verification_status = status
+    company.verification_reason = reason
+    company.verified_at = timezone.now()
+    company.verified_by = by
+    company.save(update_fields=list(VERIFICATION_FIELDS))
+    return company
+
+
+@transaction.atomic
+def supplier_verify(*, supplier: Supplier, by: User) -> Supplier:
+    company_verification_set(company=supplier, by=by, status=VerificationStatus.VERIFIED)
+    supplier_changed(supplier.pk)
+    return supplier
+
+
+@transaction.atomic
+def supplier_reject(*, supplier: Supplier, by: User, reason: str) -> Supplier:
+    company_verification_set(
+        company=supplier, by=by, status=VerificationStatus.REJECTED, reason=reason
+    )
+    supplier_changed(supplier.pk)
+    return supplier

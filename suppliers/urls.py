@@ -1,0 +1,30 @@
+from django.urls import path
+
+from . import views
+
+app_name = "suppliers"
+
+urlpatterns = [
+    path("", views.supplier_list, name="list"),
+    path("new/", views.supplier_create, name="create"),
+    path("mine/", views.dashboard, name="dashboard"),
+    path("regencies/", views.regency_options, name="regencies"),
+    path("<int:pk>/", views.supplier_detail, name="detail"),
+    path("<int:pk>/edit/company/", views.edit_company, name="edit_company"),
+    path("<int:pk>/edit/capabilities/", views.edit_capabilities, name="edit_capabilities"),
+    path("<int:pk>/edit/certifications/", views.edit_certifications, name="edit_certifications"),
+    path(
+        "<int:pk>/certifications/<int:cert_pk>/delete/",
+        views.delete_certification,
+        name="delete_certification",
+    ),
+    path(
+        "<int:pk>/certifications/<int:cert_pk>/document/",
+        views.certificate_document,
+        name="certificate_document",
+    ),
+    path("private/<path:name>", views.private_file, name="private_file"),
+    path("<int:pk>/edit/photos/", views.edit_photos, name="edit_photos"),
+    path("<int:pk>/photos/<int:photo_pk>/delete/", views.delete_photo, name="delete_photo"),
+    path("<int:pk>/verification/", views.verification, name="verification"),
+]

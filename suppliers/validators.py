@@ -1,0 +1,96 @@
+"""Upload and identifier validation, shared by forms, the CSV import and the API.
+
+The upload helpers (``upload_head``, ``sniff_mime``, ``check_upload_size``, ``verify_image``)
+also serve the manufacturers' drawing attachments: a file's type is always read from its
+content, never from its name."""
+
+from __future__ import annotations
+
+import re
+
+import filetype
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
+
+NIB_RE = re.compile(r"^\d{13}$")
+
+validate_nib = RegexValidator(
+    NIB_RE, _("NIB must be exactly 13 digits (numbers only)."), code="invalid_nib"
+)
+
+DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
+DOCUMENT_MIME_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_MIME_TYPES = {"image/jpeg", "image/png", "image/webp"}
+PHOTO_MAX_PIXELS = 40_000_000
+SNIFF_BYTES = 8192
+
+
+def upload_head(upload: UploadedFile, size: int = SNIFF_BYTES) -> bytes:
+    """The file's first ``size`` bytes; the read position is left where it was."""
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    upload.seek(0)
+    head = upload.read(size)
+    upload.seek(position)
+    return head
+
+
+def sniff_mime(upload: UploadedFile) -> str | None:
+    """The MIME type read from the file's first bytes (never from its name)."""
+    kind = filetype.guess(upload_head(upload))
+    return kind.mime if kind else None
+
+
+def check_upload_size(upload: UploadedFile, max_bytes: int, message: str) -> None:
+    """``message`` is told the upload's ``size`` in MB."""
+    if upload.size > max_bytes:
+        raise ValidationError(
+            message,
+            code="file_too_large",
+            params={"size": f"{upload.size / 1024 / 1024:.1f}"},
+        )
+
+
+def verify_image(upload: UploadedFile, *, max_pixels: int | None = None) -> None:
+    """Opens the image to prove it is one (damaged or disguised files fail here)."""
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            width, height = image.size
+            if max_pixels is not None and width * height > max_pixels:
+                raise ValidationError(
+                    _("The image is too large (%(w)s x %(h)s pixels)."),
+                    code="image_too_large",
+                    params={"w": width, "h": height},
+                )
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise ValidationError(
+            _("The image file is damaged or not an image."), code="invalid_image"
+        ) from exc
+    finally:
+        upload.seek(0)
+
+
+def validate_certificate_document(upload: UploadedFile) -> None:
+    check_upload_size(
+        upload, DOCUMENT_MAX_BYTES, _("The file is %(size)s MB; the maximum is 5 MB.")
+    )
+    mime = sniff_mime(upload)
+    if mime not in DOCUMENT_MIME_TYPES:
+        raise ValidationError(
+            _("Upload a PDF, JPG or PNG file. This file is not one of them."),
+            code="invalid_file_type",
+        )
+    if mime != "application/pdf":
+        verify_image(upload, max_pixels=PHOTO_MAX_PIXELS)
+
+
+def validate_photo(upload: UploadedFile) -> None:
+    check_upload_size(upload, PHOTO_MAX_BYTES, _("The photo is %(size)s MB; the maximum is 5 MB."))
+    if sniff_mime(upload) not in PHOTO_MIME_TYPES:
+        raise ValidationError(_("Upload a JPG, PNG or WebP photo."), code="invalid_file_type")
+    verify_image(upload, max_pixels=PHOTO_MAX_PIXELS)

@@ -1,0 +1,352 @@
+"""Supplier pages: the public directory and profile, the owner's guided profile steps, and the
+ministry's verify / reject actions. Writes go through services.py; reads through selectors.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import PurePosixPath
+from typing import Any, TypeVar
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.forms import BaseForm
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from . import selectors, services
+from .forms import (
+    CAPABILITY_FIELDS,
+    COMPANY_FIELDS,
+    CapabilitiesForm,
+    CertificationForm,
+    CompanyForm,
+    DirectoryFilterForm,
+    PhotoForm,
+    RejectForm,
+    regency_choices,
+)
+from .models import Supplier, SupplierCertification, SupplierPhoto
+from .pagination import page_context
+
+T = TypeVar("T")
+PAGE_SIZE = 25
+FILE_KEPT_NOTE_FIELDS = ("document", "image")
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _editable(request: HttpRequest, pk: int) -> Supplier:
+    """A supplier the user may edit; 404 for everyone else, so existence is not revealed."""
+    return get_object_or_404(Supplier.objects.for_user(request.user), pk=pk)
+
+
+def _data(form: BaseForm, names: list[str]) -> dict[str, Any]:
+    return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
+
+
+def _write(form: BaseForm, write: Callable[[], T]) -> T | None:
+    """Runs a service; turns its validation errors into form errors instead of a 500."""
+    try:
+        return write()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+    except IntegrityError:
+        # Two people registering the same NIB at the same moment: the unique index decides.
+        if "nib" in form.fields:
+            form.add_error("nib", _("This NIB is already registered by another company."))
+        else:
+            form.add_error(None, _("This could not be saved. Please try again."))
+    return None
+
+
+def _step_context(supplier: Supplier | None, step: str, **extra: Any) -> dict[str, Any]:
+    return {"supplier": supplier, "step": step, "steps": selectors.STEPS, **extra}
+
+
+# --- public --------------------------------------------------------------------------------
+
+
+@require_GET
+def supplier_list(request: HttpRequest) -> HttpResponse:
+    form = DirectoryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    suppliers = selectors.supplier_directory(
+        q=filters.get("q", ""),
+        province=filters.get("province"),
+        system=filters.get("system"),
+        process=filters.get("process"),
+        verified_only=filters.get("verified", False),
+    )
+    return render(
+        request,
+        "suppliers/list.html",
+        {"form": form, **page_context(request, suppliers, PAGE_SIZE)},
+    )
+
+
+@require_GET
+def supplier_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        supplier = selectors.supplier_profile(pk)
+    except Supplier.DoesNotExist as exc:
+        raise Http404 from exc
+    user = request.user
+    return render(
+        request,
+        "suppliers/detail.html",
+        {
+            "supplier": supplier,
+            "systems": selectors.systems_of(supplier),
+            "show_private": selectors.can_see_private(user, supplier),
+            "can_edit": selectors.can_edit(user, supplier),
+            "can_verify": user.is_authenticated and user.is_ministry,
+            "reject_form": RejectForm(),
+        },
+    )
+
+
+@require_GET
+def regency_options(request: HttpRequest) -> HttpResponse:
+    """The <option>s of the regency select for a province (htmx)."""
+    return render(
+        request,
+        "suppliers/_regency_options.html",
+        {"choices": regency_choices(request.GET.get("province") or None)},
+    )
+
+
+# --- the owner's workspace -----------------------------------------------------------------
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    supplier = selectors.user_supplier(request.user)
+    if supplier is None:
+        if request.user.is_umkm:
+            return redirect("suppliers:create")
+        raise Http404
+    return render(
+        request,
+        "suppliers/dashboard.html",
+        {
+            "supplier": supplier,
+            "completeness": selectors.supplier_completeness(supplier),
+            "steps": selectors.STEPS,
+        },
+    )
+
+
+@login_required
+def supplier_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if selectors.user_supplier(user) is not None:
+        return redirect("suppliers:dashboard")
+    if not user.is_umkm:
+        raise PermissionDenied(_("Only UMKM accounts can register a company."))
+    form = CompanyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        supplier = _write(
+            form,
+            lambda: services.supplier_create(owner=user, data=_data(form, COMPANY_FIELDS)),
+        )
+        if supplier is not None:
+            messages.success(request, _("Your company was registered. Now describe what you make."))
+            return redirect("suppliers:edit_capabilities", pk=supplier.pk)
+    return render(request, "suppliers/step_company.html", _step_context(None, "company", form=form))
+
+
+@login_required
+def edit_company(request: HttpRequest, pk: int) -> HttpResponse:
+    supplier = _editable(request, pk)
+    form = CompanyForm(request.POST or None, instance=supplier)
+    if request.method == "POST" and form.is_valid():
+        saved = _write(
+            form,
+            lambda: services.supplier_update(supplier=supplier, data=_data(form, COMPANY_FIELDS)),
+        )
+        if saved is not None:
+            messages.success(request, _("Company details saved."))
+            return redirect("suppliers:edit_capabilities", pk=supplier.pk)
+    return render(
+        request, "suppliers/step_company.html", _step_context(supplier, "company", form=form)
+    )
+
+
+@login_required
+def edit_capabilities(request: HttpRequest, pk: int) -> HttpResponse:
+    supplier = _editable(request, pk)
+    form = CapabilitiesForm(request.POST or None, instance=supplier)
+    if request.method == "POST" and form.is_valid():
+        saved = _write(
+            form,
+            lambda: services.supplier_update(
+                supplier=supplier, data=_data(form, CAPABILITY_FIELDS)
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("Capabilities saved."))
+            return redirect("suppliers:edit_certifications", pk=supplier.pk)
+    return render(
+        request,
+        "suppliers/step_capabilities.html",
+        _step_context(
+            supplier,
+            "capabilities",
+            form=form,
+            groups=selectors.component_groups(form.selected_components()),
+        ),
+    )
+
+
+@login_required
+def edit_certifications(request: HttpRequest, pk: int) -> HttpResponse:
+    supplier = _editable(request, pk)
+    form = CertificationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        added = _write(
+            form,
+            lambda: services.certification_add(
+                supplier=supplier,
+                cert_type=form.cleaned_data["cert_type"],
+                number=form.cleaned_data["number"],
+                issuer=form.cleaned_data["issuer"],
+                valid_until=form.cleaned_data["valid_until"],
+                document=form.cleaned_data.get("document") or None,
+            ),
+        )
+        if added is not None:
+            messages.success(request, _("Certification added."))
+            return redirect("suppliers:edit_certifications", pk=supplier.pk)
+    certifications = supplier.certifications.select_related("cert_type")
+    return render(
+        request,
+        "suppliers/step_certifications.html",
+        _step_context(supplier, "certifications", form=form, certifications=certifications),
+    )
+
+
+@login_required
+@require_POST
+def delete_certification(request: HttpRequest, pk: int, cert_pk: int) -> HttpResponse:
+    supplier = _editable(request, pk)
+    certification = get_object_or_404(SupplierCertification, pk=cert_pk, supplier=supplier)
+    services.certification_delete(certification=certification)
+    messages.success(request, _("Certification deleted."))
+    return redirect("suppliers:edit_certifications", pk=supplier.pk)
+
+
+@login_required
+def edit_photos(request: HttpRequest, pk: int) -> HttpResponse:
+    supplier = _editable(request, pk)
+    form = PhotoForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        added = _write(
+            form,
+            lambda: services.photo_add(
+                supplier=supplier,
+                image=form.cleaned_data["image"],
+                caption=form.cleaned_data["caption"],
+            ),
+        )
+        if added is not None:
+            messages.success(request, _("Photo added."))
+            return redirect("suppliers:edit_photos", pk=supplier.pk)
+    return render(
+        request,
+        "suppliers/step_photos.html",
+        _step_context(supplier, "photos", form=form, photos=supplier.photos.all()),
+    )
+
+
+@login_required
+@require_POST
+def delete_photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
+    supplier = _editable(request, pk)
+    photo = get_object_or_404(SupplierPhoto, pk=photo_pk, supplier=supplier)
+    services.photo_delete(photo=photo)
+    messages.success(request, _("Photo deleted."))
+    return redirect("suppliers:edit_photos", pk=supplier.pk)
+
+
+@login_required
+@require_GET
+def certificate_document(request: HttpRequest, pk: int, cert_pk: int) -> FileResponse:
+    """Certificate files are private: members, administrators and ministry staff only."""
+    certification = get_object_or_404(
+        SupplierCertification.objects.select_related("supplier", "cert_type"),
+        pk=cert_pk,
+        supplier_id=pk,
+    )
+    return _serve_certificate(request, certification)
+
+
+@login_required
+@require_GET
+def private_file(request: HttpRequest, name: str) -> FileResponse:
+    """The address PrivateStorage.url() gives (used by the Django admin's file widgets)."""
+    certification = get_object_or_404(
+        SupplierCertification.objects.select_related("supplier", "cert_type"), document=name
+    )
+    return _serve_certificate(request, certification)
+
+
+def _serve_certificate(request: HttpRequest, certification: SupplierCertification) -> FileResponse:
+    if not selectors.can_download_documents(request.user, certification.supplier):
+        raise Http404
+    if not certification.document:
+        raise Http404
+    extension = PurePosixPath(certification.document.name).suffix.lower()
+    content_type = {
+        ".pdf": "application/pdf",
+        ".png": "image/png",
+        ".jpg": "image/jpeg",
+        ".jpeg": "image/jpeg",
+    }.get(extension, "application/octet-stream")
+    try:
+        handle = certification.document.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{certification.cert_type.code}-{certification.pk}{extension}",
+        content_type=content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- ministry ------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def verification(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_ministry:
+        raise PermissionDenied(_("Only ministry staff can verify companies."))
+    supplier = get_object_or_404(Supplier, pk=pk)
+    action = request.POST.get("action")
+    if action == "verify":
+        services.supplier_verify(supplier=supplier, by=request.user)
+        messages.success(request, _("The company is now verified."))
+    elif action == "reject":
+        form = RejectForm(request.POST)
+        if form.is_valid():
+            services.supplier_reject(
+                supplier=supplier, by=request.user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("The company was rejected."))
+        else:
+            messages.error(request, _("Give the reason for the rejection."))
+    else:
+        messages.error(request, _("Unknown action."))
+    return redirect("suppliers:detail", pk=supplier.pk)

@@ -1,0 +1,79 @@
+"""End-to-end tests: Playwright for Python driving Debian's chromium against a live server."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make to
+# set up data are still synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db) -> None:
+    # live_server tests flush every table between tests, including the reference data that the
+    # data migration loaded; put it back.
+    from suppliers.models import Province
+    from suppliers.reference_loader import load_reference_data
+
+    if not Province.objects.exists():
+        load_reference_data(apps)
+
+
+@pytest.fixture
+def screenshot(request):
+    """Saves a full-page screenshot under test-artifacts/ (look at them)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    def take(page, name: str) -> Path:
+        path = ARTIFACTS / f"{request.node.name}-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+def _context(browser, live_server, options: dict, locale: str):
+    context = browser.new_context(base_url=live_server.url, locale=locale, **options)
+    context.set_default_timeout(15_000)
+    return context
+
+
+@pytest.fixture
+def phone_page(browser, live_server) -> Iterator:
+    """A phone-sized page in Indonesian (the default language)."""
+    context = _context(browser, live_server, PHONE, "id-ID")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desktop_page(browser, live_server) -> Iterator:
+    context = _context(browser, live_server, DESKTOP, "en-US")
+    page = context.new_page()
+    yield page
+    context.close()

@@ -1,0 +1,26 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    # Uploaded files from tests go to a throw-away folder, never into the project.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    # Each test gets its own key prefix in the real cache (Redis under `make test`), so log-in
+    # and sign-up rate limits counted by one test, or by an earlier run, never leak into another.
+    # Flushing instead would also wipe the Celery broker that shares the Redis database.
+    import uuid
+
+    caches = {alias: dict(config) for alias, config in settings.CACHES.items()}
+    for config in caches.values():
+        config["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = caches
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Password hashing is deliberately slow; tests create hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

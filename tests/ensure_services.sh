@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Makes sure PostgreSQL and Redis answer at the URLs the tests use. Starts the local ones when
+# they are installed but stopped; otherwise says exactly what is missing. Never falls back.
+set -u
+database_url=$1
+redis_url=$2
+
+hostport() {  # scheme://[user@]host:port/...  ->  "host port"
+  local rest=${1#*://}
+  rest=${rest#*@}
+  rest=${rest%%/*}
+  echo "${rest%%:*} ${rest##*:}"
+}
+read -r pg_host pg_port <<<"$(hostport "$database_url")"
+read -r redis_host redis_port <<<"$(hostport "$redis_url")"
+[ "$pg_port" = "$pg_host" ] && pg_port=5432
+[ "$redis_port" = "$redis_host" ] && redis_port=6379
+
+answers() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+wait_for() {
+  for _ in $(seq 1 30); do answers "$1" "$2" && return 0; sleep 1; done
+  return 1
+}
+
+local_host() { [ "$1" = 127.0.0.1 ] || [ "$1" = localhost ]; }
+
+if ! answers "$pg_host" "$pg_port"; then
+  if local_host "$pg_host" && command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
+    echo "PostgreSQL is not running on $pg_host:$pg_port; starting the local cluster"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+  fi
+  wait_for "$pg_host" "$pg_port" || {
+    echo "ERROR: PostgreSQL does not answer at $pg_host:$pg_port and could not be started here."
+    echo "Install it (apt-get install postgresql) or set DATABASE_URL to a running server."
+    exit 1
+  }
+fi
+
+if ! answers "$redis_host" "$redis_port"; then
+  if local_host "$redis_host" && command -v redis-server >/dev/null; then
+    echo "Redis is not running on $redis_host:$redis_port; starting it"
+    redis-server --daemonize yes --port "$redis_port" --save "" --appendonly no >/dev/null
+  fi
+  wait_for "$redis_host" "$redis_port" || {
+    echo "ERROR: Redis does not answer at $redis_host:$redis_port and could not be started here."
+    echo "Install it (apt-get install redis-server) or set REDIS_URL to a running server."
+    exit 1
+  }
+fi
+echo "PostgreSQL at $pg_host:$pg_port and Redis at $redis_host:$redis_port are up."

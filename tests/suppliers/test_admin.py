@@ -1,0 +1,30 @@
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+
+from tests.factories import (
+    SupplierCertificationFactory,
+    SupplierMemberFactory,
+    SupplierPhotoFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+SUPPLIER_MODELS = sorted(m.__name__ for m in apps.get_app_config("suppliers").get_models())
+
+
+@pytest.mark.parametrize("model_name", SUPPLIER_MODELS)
+def test_every_suppliers_model_has_a_working_admin(client, admin_user, supplier, model_name):
+    model = apps.get_model("suppliers", model_name)
+    assert model in admin.site._registry
+    SupplierMemberFactory(supplier=supplier)
+    SupplierCertificationFactory(supplier=supplier)
+    SupplierPhotoFactory(supplier=supplier)
+    client.force_login(admin_user)
+    opts = model._meta
+    changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    assert client.get(changelist, {"q": "a"}).status_code == 200
+    instance = model.objects.first()
+    change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[instance.pk])
+    assert client.get(change).status_code == 200
