@@ -19,6 +19,7 @@ from suppliers.models import (
     Material,
     Process,
     Province,
+    Verifiable,
     VerificationStatus,
 )
 from suppliers.storage import private_storage
@@ -43,7 +44,7 @@ class ManufacturerQuerySet(models.QuerySet):
         return self.filter(verification_status=VerificationStatus.VERIFIED)
 
 
-class Manufacturer(models.Model):
+class Manufacturer(Verifiable):
     """A buying organisation: vehicle OEM, battery maker, tier-1 supplier, charging firm."""
 
     class Kind(models.TextChoices):
@@ -71,23 +72,6 @@ class Manufacturer(models.Model):
     address = models.TextField(_("address"), blank=True)
     website = models.URLField(_("website"), blank=True)
 
-    verification_status = models.CharField(
-        _("verification status"),
-        max_length=16,
-        choices=VerificationStatus.choices,
-        default=VerificationStatus.UNVERIFIED,
-        db_index=True,
-    )
-    verification_reason = models.TextField(_("reason for rejection"), blank=True)
-    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("verified by"),
-    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

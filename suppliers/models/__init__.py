@@ -14,6 +14,7 @@ from .supplier import (
     SupplierCertification,
     SupplierMember,
     SupplierPhoto,
+    Verifiable,
     VerificationStatus,
 )
 
@@ -31,5 +32,6 @@ __all__ = [
     "SupplierCertification",
     "SupplierMember",
     "SupplierPhoto",
+    "Verifiable",
     "VerificationStatus",
 ]

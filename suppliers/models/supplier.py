@@ -29,6 +29,31 @@ class VerificationStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+class Verifiable(models.Model):
+    """The ministry's verification of a firm (UMKM or manufacturer), decided in the queue."""
+
+    verification_status = models.CharField(
+        _("verification status"),
+        max_length=16,
+        choices=VerificationStatus.choices,
+        default=VerificationStatus.UNVERIFIED,
+        db_index=True,
+    )
+    verification_reason = models.TextField(_("reason for rejection"), blank=True)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
+
+    class Meta:
+        abstract = True
+
+
 class SupplierQuerySet(models.QuerySet):
     def for_user(self, user) -> SupplierQuerySet:
         """Suppliers this user may manage: their own company; every company for administrators."""
@@ -57,7 +82,7 @@ def photo_upload_path(instance: SupplierPhoto, filename: str) -> str:
     return _random_name("photos", filename)
 
 
-class Supplier(models.Model):
+class Supplier(Verifiable):
     """An UMKM company that makes parts (the profile buyers are matched against)."""
 
     legal_name = models.CharField(_("legal name"), max_length=200)
@@ -120,24 +145,6 @@ class Supplier(models.Model):
         validators=[MaxValueValidator(730)],
     )
     min_order_qty = models.PositiveIntegerField(_("minimum order quantity"), null=True, blank=True)
-
-    verification_status = models.CharField(
-        _("verification status"),
-        max_length=16,
-        choices=VerificationStatus.choices,
-        default=VerificationStatus.UNVERIFIED,
-        db_index=True,
-    )
-    verification_reason = models.TextField(_("reason for rejection"), blank=True)
-    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("verified by"),
-    )
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
