@@ -65,7 +65,7 @@ format:
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
 
 messages:
-	DEBUG=true $(BIN)/python manage.py makemessages -l id --no-obsolete --ignore=.venv --ignore=node_modules
+	DEBUG=true $(BIN)/python manage.py makemessages -l id --no-obsolete --ignore=.venv --ignore=node_modules --ignore=test-artifacts --ignore=bench --ignore=staticfiles
 	$(BIN)/python -c 'import polib, sys; polib.pofile(sys.argv[1]).save_as_mofile(sys.argv[2])' locale/id/LC_MESSAGES/django.po locale/id/LC_MESSAGES/django.mo
 
 clean:

@@ -5,6 +5,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .notifications import EmailPreference
 
 
 class SignupExtraForm(forms.Form):
@@ -30,6 +31,21 @@ class SignupExtraForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    # Not a User field: the preference lives beside the user so the e-mail link can change it
+    # without a log-in; here the logged-in user changes the same setting.
+    weekly_digest = forms.BooleanField(
+        label=_("Send me a weekly digest of new matches"), required=False
+    )
+
     class Meta:
         model = User
         fields = ["full_name", "preferred_language"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.is_umkm or self.instance.is_buyer:
+            preference = EmailPreference.objects.filter(user=self.instance).first()
+            self.fields["weekly_digest"].initial = preference.weekly_digest if preference else True
+        else:
+            # Digests go to UMKM and buyer members only.
+            del self.fields["weekly_digest"]

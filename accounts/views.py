@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from .forms import ProfileForm
+from .outbox import digest_set
 from .services import user_set_language
 
 
@@ -33,6 +34,8 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         user = form.save()
+        if "weekly_digest" in form.cleaned_data:
+            digest_set(user=user, enabled=form.cleaned_data["weekly_digest"])
         translation.activate(user.preferred_language)
         messages.success(request, _("Your settings were saved."))
         response = redirect("account_profile")

@@ -1,6 +1,10 @@
 """Every page, e-mail and error exists in Bahasa Indonesia: the catalogue must be complete."""
 
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import polib
@@ -47,3 +51,39 @@ def test_translations_keep_every_placeholder():
 def test_the_compiled_catalogue_is_used(language, expected):
     with translation.override(language):
         assert translation.gettext("Suppliers") == expected
+
+
+def test_the_catalogue_holds_every_string_of_the_code(tmp_path):
+    """A string added to the code but never extracted would show in English only."""
+    root = CATALOGUE.parents[3]
+    if shutil.which("xgettext") is None:
+        pytest.fail(
+            "GNU gettext (xgettext) is needed to check the catalogue: apt-get install gettext"
+        )
+    ignored = shutil.ignore_patterns(
+        ".venv",
+        "node_modules",
+        "test-artifacts",
+        "staticfiles",
+        "media",
+        "private_media",
+        ".git",
+        "*.pyc",
+        "__pycache__",
+        "bench",
+        "*.mo",
+    )
+    copy = tmp_path / "src"
+    shutil.copytree(root, copy, ignore=ignored)
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "id", "--no-obsolete"],
+        cwd=copy,
+        env={**os.environ, "DEBUG": "true"},
+        check=True,
+        capture_output=True,
+    )
+    extracted = {
+        (e.msgctxt, e.msgid) for e in polib.pofile(str(copy / CATALOGUE.relative_to(root)))
+    }
+    committed = {(e.msgctxt, e.msgid) for e in _entries()}
+    assert sorted(extracted - committed, key=str) == []
