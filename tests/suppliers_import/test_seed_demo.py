@@ -110,3 +110,33 @@ def test_the_demo_umkm_owner_has_a_company():
     assert company.processes.filter(code="HARNESS").exists()
     assert company.verification_status == "verified"
     assert User.objects.get(email=ADMIN_EMAIL).is_superuser
+
+
+def test_the_demo_has_introductions_and_partnerships_at_every_stage():
+    from matchmaking.intro_models import Introduction, Partnership, SupplierSizeRecord
+
+    output = seed()
+
+    statuses = set(Introduction.objects.values_list("status", flat=True))
+    assert statuses == {"requested", "accepted", "declined", "expired"}
+    assert set(Partnership.objects.values_list("stage", flat=True)) >= {
+        "in_discussion",
+        "contract",
+    }
+    assert Partnership.objects.filter(contract_value_idr__gt=0).exists()
+    # Spread over past months, not all made today.
+    months = {i.requested_at.strftime("%Y-%m") for i in Introduction.objects.all()}
+    assert len(months) >= 4
+    # The demo UMKM owner finds a request waiting for an answer.
+    waiting = Introduction.objects.filter(
+        supplier__members__user__email=UMKM_EMAIL, status="requested"
+    )
+    assert waiting.exists()
+    assert SupplierSizeRecord.objects.values("supplier").distinct().count() >= 2
+    count = Introduction.objects.count()
+    assert f"Demo introductions requested: {count}" in output
+
+    again = seed()
+
+    assert Introduction.objects.count() == count
+    assert "Demo introductions requested" not in again

@@ -1,18 +1,19 @@
 """``manage.py seed_demo [--if-empty] [--suppliers N]``: demo companies and demo log-ins.
 
 Deterministic (one seeded random generator), so running it again changes nothing. The buyer
-side lives in ``manufacturers.demo``; it is called when that module provides
-``seed_manufacturers(*, rng, stdout)``.
+side lives in ``manufacturers.demo``, introductions and partnerships in ``matchmaking.demo``.
 """
 
 from __future__ import annotations
 
-import importlib
 import random
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from manufacturers.demo import seed_manufacturers
+from matchmaking.demo import seed_introductions
 from suppliers.demo import (
     ADMIN_EMAIL,
     DEFAULT_SUPPLIERS,
@@ -24,16 +25,6 @@ from suppliers.demo import (
     seed_suppliers,
 )
 from suppliers.models import Province, Supplier
-
-
-def _buyer_seeder():
-    try:
-        module = importlib.import_module("manufacturers.demo")
-    except ModuleNotFoundError as exc:
-        if exc.name != "manufacturers.demo":
-            raise  # the module exists but is broken: say so
-        return None
-    return getattr(module, "seed_manufacturers", None)
 
 
 class Command(BaseCommand):
@@ -66,9 +57,12 @@ class Command(BaseCommand):
                 _("Demo UMKM created: %(created)d (total suppliers: %(total)d).")
                 % {"created": created, "total": Supplier.objects.count()}
             )
-            seeder = _buyer_seeder()
-            if seeder is not None:
-                seeder(rng=random.Random(SEED + 1), stdout=self.stdout)
+            seed_manufacturers(rng=random.Random(SEED + 1), stdout=self.stdout)
+            seed_introductions(
+                rng=random.Random(SEED + 2),
+                stdout=self.stdout,
+                demo_supplier=Supplier.objects.filter(members__user=users[User.Role.UMKM]).first(),
+            )
         self.stdout.write(_("Demo log-ins (password %(password)s):") % {"password": DEMO_PASSWORD})
         for email, label in (
             (UMKM_EMAIL, _("UMKM owner")),
