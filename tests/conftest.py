@@ -5,6 +5,7 @@ import pytest
 def _media_root(settings, tmp_path):
     # Uploaded files from tests go to a throw-away folder, never into the project.
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private_media"
 
 
 @pytest.fixture(autouse=True)
