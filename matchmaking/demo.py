@@ -121,8 +121,11 @@ def _partnership(
     Partnership.objects.filter(pk=partnership.pk).update(created_at=started)
     for step, event in enumerate(PartnershipEvent.objects.filter(partnership=partnership)):
         PartnershipEvent.objects.filter(pk=event.pk).update(at=started + timedelta(days=12 * step))
-    # The size class when the partnership started is the baseline for "naik kelas".
-    introduction.supplier.size_records.update(valid_from=started.date())
+    # The size class when the partnership started is the baseline for "naik kelas" (recorded
+    # today by partnership_create for a supplier's first partnership).
+    introduction.supplier.size_records.filter(valid_from=timezone.localdate()).update(
+        valid_from=started.date()
+    )
     return partnership
 
 
@@ -133,7 +136,7 @@ def _moved_up(partnership: Partnership, by: User) -> bool:
     smaller = SizeClass.objects.filter(rank__lt=supplier.size_class.rank).order_by("-rank").first()
     if smaller is None:
         return False
-    supplier.size_records.update(size_class=smaller)
+    supplier.size_records.filter(valid_from__lt=timezone.localdate()).update(size_class=smaller)
     partnerships.supplier_size_record(
         supplier=supplier, size_class=supplier.size_class, valid_from=timezone.localdate(), by=by
     )
@@ -179,9 +182,10 @@ def seed_introductions(*, rng: random.Random, stdout, demo_supplier: Supplier | 
             counts["accepted"] += 1
             if rng.random() < 0.75:
                 introduction.refresh_from_db()
+                first = not supplier.size_records.exists()
                 partnership = _partnership(rng, introduction, buyer, decided + timedelta(days=3))
                 counts["partnerships"] += 1
-                if partnership.stage in ("contract", "active") and supplier.size_class_id:
+                if first and partnership.stage in ("contract", "active") and supplier.size_class_id:
                     counts["moved_up"] += rng.random() < 0.4 and _moved_up(partnership, buyer)
     intro.introductions_expire(now=now)
     stdout.write(
