@@ -6,15 +6,19 @@ Creates (or reuses) the PostgreSQL database ``rantai_bench_reports`` (``--databa
 fills it on first use with the seeded synthetic suppliers and requirements of
 ``bench/synthetic.py`` plus, in SQL, ``--matches`` match rows, introductions for the ten best
 matches of each requirement, partnerships for the accepted ones and size records, spread over two
-years. Then it times the full dashboard (key figures, funnel, stage and pattern tables and the
-five breakdowns, i.e. what one page view computes) for the default twelve months, unfiltered
-and with each filter, and prints the medians and the number of queries.
+years. Then, side by side in one run, for the default twelve months unfiltered, with each filter,
+with combinations, for one month and for two years, it times the full dashboard (key figures,
+funnel, stage and pattern tables and the five breakdowns, i.e. what one uncached page view
+computes) both ways: the direct queries of ``reports.dashboard.dashboard`` and the
+pre-aggregated facts of ``reports.aggregated.dashboard``, and checks that they are identical.
+It also times the facts for every single filter value, and the worker's refresh of the facts.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -112,56 +116,137 @@ def _counts() -> dict:
     return result
 
 
-def measure(repeat: int) -> dict:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from reports.dashboard import Filters, dashboard, default_period
+def _cases() -> dict:
+    from reports.dashboard import Filters, default_period
 
     start, end = default_period()
-    cases = {
+    month_start = end.replace(day=1)
+    return {
         "all": Filters(start, end),
         "province=32": Filters(start, end, province="32"),
         "island=Jawa": Filters(start, end, island_group="Jawa"),
         "size=kecil": Filters(start, end, size_class="kecil"),
         "system=BAT": Filters(start, end, system="BAT"),
+        "island=Sumatera+system=BAT": Filters(start, end, island_group="Sumatera", system="BAT"),
+        "province=35+size=mikro+system=BAT": Filters(
+            start, end, province="35", size_class="mikro", system="BAT"
+        ),
+        "this month": Filters(month_start, end),
+        "two years": Filters(start.replace(year=start.year - 1), end),
     }
-    results = {}
-    for name, f in cases.items():
-        with CaptureQueriesContext(connection) as queries:
-            dashboard(f)  # warm-up (plans, caches), also counts the queries
-        times = []
-        for _i in range(repeat):
-            t0 = time.perf_counter()
-            dashboard(f)
-            times.append(time.perf_counter() - t0)
-        results[name] = {
-            "median_s": round(statistics.median(times), 3),
-            "max_s": round(max(times), 3),
-            "queries": len(queries),
-        }
-        print(
-            f"{name:14} median {results[name]['median_s']:.3f} s  max {results[name]['max_s']:.3f}"
-            f" s  {results[name]['queries']} queries",
-            flush=True,
-        )
-    # What a ministry user gets for the default view: the worker has computed it already.
-    from reports.dashboard import cached_dashboard
-    from reports.tasks import warm_dashboard
 
-    t0 = time.perf_counter()
-    warm_dashboard()
-    warm = time.perf_counter() - t0
+
+def _timed(fn, repeat: int) -> tuple[float, float, int]:
+    """Median and max seconds of ``repeat`` calls after a warm-up, and the queries of one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        fn()  # warm-up (plans, caches), also counts the queries
     times = []
     for _i in range(repeat):
         t0 = time.perf_counter()
-        cached_dashboard(cases["all"])
+        fn()
         times.append(time.perf_counter() - t0)
-    results["all, warmed by the worker"] = {
-        "median_s": round(statistics.median(times), 4),
-        "worker_task_s": round(warm, 3),
+    return statistics.median(times), max(times), len(queries)
+
+
+def _plain(data: dict) -> dict:
+    return {k: v for k, v in data.items() if k != "computed_at"}
+
+
+def measure(repeat: int) -> dict:
+    """Side by side per filter combination: the direct queries (``reports.dashboard.dashboard``,
+    what every uncached page view computed before) and the pre-aggregated facts
+    (``reports.aggregated.dashboard``, what a page view computes now, uncached), and whether
+    the two give the same figures; then the worker's refresh of the facts."""
+    from django.db import connection
+
+    from reports import aggregated, services
+    from reports.dashboard import Filters, dashboard, default_period
+    from reports.facts import FACT_MODELS
+    from suppliers.models import ComponentCategory, Province, SizeClass
+
+    t0 = time.perf_counter()
+    refresh = services.dashboard_facts_refresh()
+    first_refresh = time.perf_counter() - t0
+    results: dict = {"cases": {}}
+    for name, f in _cases().items():
+        direct = _timed(lambda f=f: dashboard(f), repeat)
+        facts = _timed(lambda f=f: aggregated.dashboard(f, refresh), repeat)
+        same = _plain(dashboard(f)) == _plain(aggregated.dashboard(f, refresh))
+        results["cases"][name] = {
+            "direct_median_s": round(direct[0], 3),
+            "direct_max_s": round(direct[1], 3),
+            "direct_queries": direct[2],
+            "facts_median_s": round(facts[0], 3),
+            "facts_max_s": round(facts[1], 3),
+            "facts_queries": facts[2],
+            "ratio": round(direct[0] / facts[0], 1),
+            "identical": same,
+        }
+        print(
+            f"{name:36} direct {direct[0]:.3f} s ({direct[2]} q)  facts {facts[0]:.3f} s"
+            f" (max {facts[1]:.3f}, {facts[2]} q)  x{direct[0] / facts[0]:.0f}"
+            f"  identical={same}",
+            flush=True,
+        )
+
+    # Every single filter value, on the facts only (the direct path would take minutes).
+    start, end = default_period()
+    singles = (
+        [Filters(start, end, province=c) for c in Province.objects.values_list("pk", flat=True)]
+        + [
+            Filters(start, end, island_group=i)
+            for i in Province.objects.values_list("island_group", flat=True).distinct()
+        ]
+        + [
+            Filters(start, end, size_class=c)
+            for c in SizeClass.objects.values_list("pk", flat=True)
+        ]
+        + [
+            Filters(start, end, system=c)
+            for c in ComponentCategory.objects.filter(level=1).values_list("pk", flat=True)
+        ]
+    )
+    sweep = []
+    for f in singles:
+        t0 = time.perf_counter()
+        aggregated.dashboard(f, refresh)
+        sweep.append(time.perf_counter() - t0)
+    results["every_single_filter_value"] = {
+        "views": len(sweep),
+        "median_s": round(statistics.median(sweep), 3),
+        "max_s": round(max(sweep), 3),
     }
-    print(f"warmed: task {warm:.2f} s, page read median {statistics.median(times):.4f} s")
+    print(
+        f"every single filter value ({len(sweep)} views, facts): median"
+        f" {statistics.median(sweep):.3f} s, max {max(sweep):.3f} s",
+        flush=True,
+    )
+
+    # The worker's task: a full rebuild of the facts, while the data sit still.
+    times = []
+    for _i in range(max(repeat // 2, 2)):
+        t0 = time.perf_counter()
+        services.dashboard_facts_refresh()
+        times.append(time.perf_counter() - t0)
+    with connection.cursor() as c:
+        rows = {}
+        for table in (model._meta.db_table for model in FACT_MODELS):
+            c.execute(f"SELECT count(*) FROM {table}")
+            rows[table] = c.fetchone()[0]
+    results["refresh"] = {
+        "first_s": round(first_refresh, 2),
+        "median_s": round(statistics.median(times), 2),
+        "max_s": round(max(times), 2),
+        "fact_rows": rows,
+    }
+    print(
+        f"worker refresh: median {statistics.median(times):.2f} s, max {max(times):.2f} s"
+        f" (first {first_refresh:.2f} s); fact rows {json.dumps(rows)}",
+        flush=True,
+    )
     return results
 
 
@@ -191,7 +276,15 @@ def main() -> None:
         print(f"generated in {time.perf_counter() - t0:.0f} s", flush=True)
     counts = _counts()
     print(json.dumps(counts))
-    results = {"rows": counts, "timings": measure(args.repeat)}
+    load_before = os.getloadavg()
+    timings = measure(args.repeat)
+    load_after = os.getloadavg()
+    print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}")
+    results = {
+        "rows": counts,
+        "load_average": {"before": load_before, "after": load_after},
+        "timings": timings,
+    }
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
 

@@ -17,9 +17,15 @@ class ReportsConfig(AppConfig):
         # Celery beat reads the schedule after Django is set up.
         schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None)
         if isinstance(schedule, dict):
+            # Rebuilds the dashboard's pre-aggregated facts; a refresh left waiting in the queue
+            # past the next one is dropped rather than run twice.
             schedule.setdefault(
-                "reports-warm-dashboard",
-                {"task": "reports.tasks.warm_dashboard", "schedule": 300.0},
+                "reports-refresh-dashboard",
+                {
+                    "task": "reports.tasks.refresh_dashboard",
+                    "schedule": 300.0,
+                    "options": {"expires": 290},
+                },
             )
 
         NOTIFICATION_TEXTS.update(

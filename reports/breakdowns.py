@@ -146,6 +146,14 @@ def breakdown(f: Filters, dimension: Dimension) -> list[dict[str, Any]]:
         )
         .order_by()
     )
+    return breakdown_rows(f, dimension, grouped)
+
+
+def breakdown_rows(
+    f: Filters, dimension: Dimension, grouped: dict[Any, dict[str, int]]
+) -> list[dict[str, Any]]:
+    """The table's rows from the counts per key (however they were counted): every labelled key
+    in order for the dimensions that list them all, then the others."""
     labels = dimension.labels(f)
     keys = list(labels) if dimension.all_keys else []
     keys += sorted((key for key in grouped if key not in labels), key=lambda x: (x is None, x))

@@ -1,18 +1,17 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.conf import settings
-from django.core.cache import cache
-from django.utils import translation
 
-from .dashboard import CACHE_SECONDS, Filters, cache_key, dashboard, default_period
+from . import services
+
+
+@shared_task(ignore_result=True)
+def refresh_dashboard() -> None:
+    """Rebuilds the dashboard's pre-aggregated facts (beat: every five minutes)."""
+    services.dashboard_facts_refresh()
 
 
 @shared_task(ignore_result=True)
 def warm_dashboard() -> None:
-    """Recomputes the default dashboard (last twelve months, no filter) in every language."""
-    start, end = default_period()
-    f = Filters(date_from=start, date_to=end)
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            cache.set(cache_key(f), dashboard(f), CACHE_SECONDS)
+    """The former name of ``refresh_dashboard``, for messages queued before the upgrade."""
+    services.dashboard_facts_refresh()

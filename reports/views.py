@@ -8,13 +8,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from manufacturers.models import Manufacturer
 from suppliers.models import Supplier
 
-from . import dashboard, exports, selectors, services
+from . import dashboard, exports, selectors, services, tilemap
 from .forms import DecisionForm, FilterForm
 
 
@@ -108,6 +110,42 @@ def _dashboard_context(request: HttpRequest) -> dict:
         "columns": dashboard.BREAKDOWN_COLUMNS,
         "labels": dashboard.KEY_FIGURE_LABELS,
         "query": request.GET.urlencode(),
+        "province_map": _province_map(request, data),
+        "as_of": _as_of(data["computed_at"]),
+    }
+
+
+def _as_of(moment) -> str:
+    """When the figures were computed: the time, and the date too if it was not today (a
+    worker that stopped shows as such)."""
+    local = timezone.localtime(moment)
+    if local.date() == timezone.localdate():
+        return date_format(local, "H:i")
+    return date_format(local, "SHORT_DATETIME_FORMAT")
+
+
+def _province_map(request: HttpRequest, data: dict) -> dict:
+    """The tile map of the province table, shaded by the measure the ``measure`` parameter
+    names (an unknown one falls back to registrations)."""
+    measure = request.GET.get("measure", "")
+    if measure not in dashboard.BREAKDOWN_COLUMNS:
+        measure = "registered"
+    rows = dict(data["breakdowns"])["province"]
+    tiles = tilemap.tiles({row["key"]: row[measure] for row in rows})
+    largest = max((t.value for t in tiles if isinstance(t.value, int | float)), default=0)
+    links = []
+    for key, label in dashboard.BREAKDOWN_COLUMNS.items():
+        query = request.GET.copy()
+        query["measure"] = key
+        links.append({"key": key, "label": label, "query": query.urlencode()})
+    return {
+        "measure": measure,
+        "label": dashboard.BREAKDOWN_COLUMNS[measure],
+        "tiles": tiles,
+        "legend": tilemap.legend(largest),
+        "links": links,
+        "columns": tilemap.COLUMNS,
+        "rows": tilemap.ROWS,
     }
 
 

@@ -53,7 +53,22 @@ def test_ministry_reads_and_filters_the_dashboard(
     assert page.get_by_test_id("figure-intro_requested").get_attribute("data-value") == "4"
     assert page.locator("[data-testid=table-province] tbody tr").count() == 38
     assert page.locator("[data-testid=table-funnel] progress").count() == 5
+    assert page.locator("[data-testid=province-map] .tile").count() == 38
+    west_java = page.locator("[data-testid=province-map] .tile[data-code='32']")
+    assert west_java.get_attribute("data-value") == "1"
+    # Every breakdown table fits its box: no column cut off, no header wrapped word by word.
+    for slug in ("province", "island", "size", "system", "month"):
+        box = page.locator(f"[data-testid=table-{slug}] .report-numbers")
+        assert box.evaluate("e => e.scrollWidth <= e.clientWidth"), slug
+        header = page.locator(f"[data-testid=table-{slug}] thead th").nth(1)
+        assert header.evaluate("e => e.getClientRects().length === 1 && e.offsetHeight < 48")
     screenshot(page, "dashboard")
+
+    page.get_by_test_id("map-measure-introductions").click()
+    page.wait_for_url("**measure=introductions**")
+    assert page.get_by_test_id("province-map").get_attribute("data-measure") == "introductions"
+    assert west_java.get_attribute("data-value") == "2"
+    assert west_java.get_attribute("data-shade") == "5"
 
     page.locator("summary", has_text="Filters").click()
     page.select_option("#id_province", history.west_java.code)
@@ -74,6 +89,18 @@ def test_ministry_reads_and_filters_the_dashboard(
     assert pdf.read_bytes().startswith(b"%PDF")
     # A download ends its navigation with ERR_ABORTED by design; nothing else may fail.
     assert [url for url in failed if "/export.xlsx" not in url] == []
+
+
+def test_the_dashboard_on_a_phone(phone_page, live_server, history, screenshot):
+    log_in(phone_page, live_server, MinistryUserFactory())
+
+    phone_page.goto("/reports/?date_from=2026-01-01&date_to=2026-06-30")
+
+    assert phone_page.get_by_test_id("figure-intro_requested").get_attribute("data-value") == "4"
+    assert phone_page.locator("[data-testid=province-map] .tile").count() == 38
+    # Only the map and the tables scroll sideways, inside their boxes; the page does not.
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(phone_page, "dashboard-phone")
 
 
 def test_verification_queue_on_a_phone(phone_page, live_server, history, screenshot):

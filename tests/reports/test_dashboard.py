@@ -200,18 +200,14 @@ def test_reversed_dates_get_an_error_and_the_default_period(client, db):
     assert response.context["filters"].date_from == dashboard.default_period()[0]
 
 
-def test_the_worker_warms_the_default_dashboard_and_the_view_reuses_it(client, history, settings):
-    from django.core.cache import cache
+def test_the_page_reads_the_figures_the_worker_refreshed(client, history):
+    from reports.tasks import refresh_dashboard
 
-    from reports.tasks import warm_dashboard
-
-    assert "reports-warm-dashboard" in settings.CELERY_BEAT_SCHEDULE
-    warm_dashboard()
-    start, end = dashboard.default_period()
-    key = dashboard.cache_key(Filters(date_from=start, date_to=end))
-    assert cache.get(key) is not None
-
+    refresh_dashboard()
+    refresh = dashboard.latest_refresh()
     client.force_login(MinistryUserFactory())
-    response = client.get(reverse("reports:dashboard"))
 
-    assert response.context["data"]["computed_at"] == cache.get(key)["computed_at"]
+    response = client.get(reverse("reports:dashboard"), PERIOD)
+
+    assert response.context["data"]["computed_at"] == refresh.refreshed_at
+    assert response.context["data"]["figures"] == dashboard.key_figures(FIRST_HALF)
