@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import statistics
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import (
     Count,
@@ -56,6 +58,7 @@ __all__ = [
 ]
 
 CACHE_SECONDS = 600
+EMBEDDED_MAX_AGE = timedelta(minutes=1)
 
 CONTRACT_STAGES = (Partnership.Stage.CONTRACT, Partnership.Stage.ACTIVE)
 
@@ -222,10 +225,15 @@ def cached_dashboard(f: Filters) -> dict[str, Any]:
     language.
 
     The worker rebuilds the facts every few minutes (``reports.tasks.refresh_dashboard``); the
-    page says as of when. If they were never built (a new installation), this builds them once.
+    page says as of when. If they were never built (a new installation), this builds them once;
+    without a worker (the embedded default) it rebuilds them when they are a minute old.
     """
     refresh = latest_refresh()
-    if refresh is None:
+    if refresh is None or (
+        # The embedded default (`make run`: tasks in-process, no beat) would never refresh.
+        settings.CELERY_TASK_ALWAYS_EAGER
+        and timezone.now() - refresh.refreshed_at > EMBEDDED_MAX_AGE
+    ):
         refresh = services.dashboard_facts_refresh()
     key = cache_key(f, refresh)
     data = cache.get(key)

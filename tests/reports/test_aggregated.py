@@ -4,7 +4,7 @@ direct queries, for every filter combination, and stays as of its refresh until 
 from __future__ import annotations
 
 import itertools
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -213,3 +213,26 @@ def test_a_new_refresh_retires_the_cached_page(client, history):
     response = client.get(reverse("reports:dashboard"), PERIOD)
 
     assert response.context["data"]["figures"]["intro_requested"] == 5
+
+
+def test_without_a_worker_the_page_rebuilds_facts_older_than_a_minute(settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    old = services.dashboard_facts_refresh()
+    DashboardRefresh.objects.filter(pk=old.pk).update(
+        refreshed_at=timezone.now() - timedelta(minutes=5)
+    )
+
+    dashboard.cached_dashboard(Filters(date(2026, 1, 1), date(2026, 6, 30)))
+
+    assert timezone.now() - dashboard.latest_refresh().refreshed_at < timedelta(minutes=1)
+
+
+def test_with_a_worker_the_page_keeps_the_workers_facts(settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    old = services.dashboard_facts_refresh()
+    stale = timezone.now() - timedelta(minutes=5)
+    DashboardRefresh.objects.filter(pk=old.pk).update(refreshed_at=stale)
+
+    dashboard.cached_dashboard(Filters(date(2026, 1, 1), date(2026, 6, 30)))
+
+    assert dashboard.latest_refresh().refreshed_at == stale
