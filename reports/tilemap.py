@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from suppliers.models import Province
@@ -143,7 +144,8 @@ def compact(value: Any) -> str:
         if abs(value) >= size:
             number = value / size
             text = f"{number:.1f}".rstrip("0").rstrip(".") if number < 10 else f"{number:.0f}"
-            return template % {"number": text}
+            # The language's decimal mark: 3.4M in English, 3,4 jt in Indonesian.
+            return template % {"number": text.replace(".", get_format("DECIMAL_SEPARATOR"))}
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 

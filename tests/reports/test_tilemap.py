@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from reports import tilemap
 from suppliers.models import Province
@@ -50,14 +51,17 @@ def test_it_shades_in_five_equal_steps_of_the_largest_value():
     assert [tilemap.shade(v, 2) for v in (1, 2)] == [3, 5]
 
 
-def test_it_writes_large_numbers_short():
-    assert [tilemap.compact(v) for v in (950, 12_345, 3_400_000, 500_000_000, 7_250_000_000)] == [
-        "950",
-        "12k",
-        "3.4M",
-        "500M",
-        "7.2bn",
-    ]
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", ["950", "12k", "3.4M", "500M", "7.2bn"]),
+        ("id", ["950", "12 rb", "3,4 jt", "500 jt", "7,2 M"]),
+    ],
+)
+def test_it_writes_large_numbers_short_in_the_users_language(language, expected):
+    numbers = (950, 12_345, 3_400_000, 500_000_000, 7_250_000_000)
+    with translation.override(language):
+        assert [tilemap.compact(v) for v in numbers] == expected
 
 
 def test_the_page_shades_the_map_by_the_chosen_measure(client, history):
