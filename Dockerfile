@@ -31,4 +31,4 @@ RUN python -c 'import polib, sys; polib.pofile(sys.argv[1]).save_as_mofile(sys.a
 
 USER rantai
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--worker-class", "gthread", "--threads", "2", "--access-logfile", "-"]

@@ -1,12 +1,13 @@
 """Partner API benchmark: supplier list (a page of 50) and detail at 100,000 suppliers.
 
     .venv/bin/python bench/api.py                     # 100,000 suppliers, 15 s per endpoint
-    .venv/bin/python bench/api.py --duration 30 --workers 4
+    .venv/bin/python bench/api.py --duration 30 --workers 4 --server-threads 1
 
 Creates (or reuses) the PostgreSQL database ``rantai_apibench`` (``--database-url``), fills it
 with the seeded synthetic suppliers of ``bench/synthetic.py`` on first use, creates an API key,
-starts gunicorn on 127.0.0.1 (a free port) with the project's production settings (DEBUG off,
-Redis cache for the rate limits) and drives it with ``wrk`` at 16 connections:
+starts gunicorn on 127.0.0.1 (a free port; 3 workers x 2 threads, as in the Dockerfile) with the
+project's production settings (DEBUG off, Redis cache for the rate limits) and drives it with
+``wrk`` at 16 connections:
 
 - ``/api/v1/suppliers/`` (the project's API) against ``/bench/plain/suppliers/`` (a plain DRF
   ModelViewSet + ModelSerializer with prefetches and cursor pagination, same key authentication:
@@ -199,7 +200,9 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=15, help="seconds per endpoint")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    # 3 x 2 threads: on 2 cores, fewer processes switch less, and the threads cover the waits on
+    # PostgreSQL and Redis (2, 3, 4 workers x 1, 2, 4 threads measured: bench/README.md).
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
     parser.add_argument("--server-threads", type=int, default=2, help="threads per worker")
     parser.add_argument("--only", help="run only the endpoints whose name contains this")

@@ -1,7 +1,19 @@
-"""``Authorization: Api-Key <key>`` for partners; logged-in users use their session (with CSRF)."""
+"""``Authorization: Api-Key <key>`` for partners; logged-in users use their session (with CSRF).
+
+A key found in the database is remembered in the worker process for ``KEY_CACHE_SECONDS``, so a
+busy partner's requests do not each cost a query. A revocation, a deactivated partner or changed
+scopes therefore apply within that many seconds in every worker, and at once in the process that
+saved the change (saving a key or a partner empties the cache). Unknown or refused keys are never
+remembered.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import threading
+import time
+
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
@@ -9,6 +21,45 @@ from accounts.api_models import ApiKey, PartnerOrganisation
 from accounts.api_services import api_key_find, api_key_touch
 
 KEYWORD = "Api-Key"
+KEY_CACHE_SECONDS = 5.0
+KEY_CACHE_SIZE = 1000
+
+# sha256(raw key) -> (monotonic expiry, key with its partner)
+_found: dict[str, tuple[float, ApiKey]] = {}
+_found_lock = threading.Lock()
+
+
+def _now() -> float:
+    return time.monotonic()
+
+
+def find_key(raw: str) -> ApiKey | None:
+    """``api_key_find`` behind the short per-process cache (keyed by the hash of the whole key,
+    so a wrong secret never matches a remembered key)."""
+    digest = hashlib.sha256(raw.encode()).hexdigest()
+    now = _now()
+    remembered = _found.get(digest)
+    if remembered is not None and remembered[0] > now:
+        return remembered[1]
+    api_key = api_key_find(raw)
+    with _found_lock:
+        if api_key is None:
+            _found.pop(digest, None)
+        else:
+            if len(_found) >= KEY_CACHE_SIZE:
+                _found.clear()
+            _found[digest] = (now + KEY_CACHE_SECONDS, api_key)
+    return api_key
+
+
+def forget_keys(**kwargs) -> None:
+    with _found_lock:
+        _found.clear()
+
+
+for _model in (ApiKey, PartnerOrganisation):
+    post_save.connect(forget_keys, sender=_model, dispatch_uid=f"api-forget-keys-save-{_model}")
+    post_delete.connect(forget_keys, sender=_model, dispatch_uid=f"api-forget-keys-del-{_model}")
 
 
 class PartnerUser:
@@ -46,7 +97,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if keyword.lower() != KEYWORD.lower():
             return None
         raw = raw.strip()
-        api_key = api_key_find(raw) if raw else None
+        api_key = find_key(raw) if raw else None
         if api_key is None:
             raise exceptions.AuthenticationFailed(
                 _("Invalid or revoked API key."), code="invalid_api_key"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters as filters
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 
@@ -20,7 +21,21 @@ def _component_q(relation: str, code: str) -> Q:
     return Q(**{f"{relation}__code": code}) | Q(**{f"{relation}__code__startswith": f"{code}."})
 
 
-class SupplierFilter(filters.FilterSet):
+class ApiFilterSet(filters.FilterSet):
+    """A filter set whose form class is built once per language (django-filter builds one,
+    with a form field per filter and its label, for every request)."""
+
+    _form_classes: dict[tuple[type, str], type] = {}
+
+    def get_form_class(self):
+        key = (type(self), translation.get_language())
+        form_class = self._form_classes.get(key)
+        if form_class is None:
+            form_class = self._form_classes[key] = super().get_form_class()
+        return form_class
+
+
+class SupplierFilter(ApiFilterSet):
     province = filters.CharFilter(field_name="province_id", help_text=_("Province code, e.g. 32"))
     regency = filters.CharFilter(field_name="regency_id", help_text=_("Regency code"))
     size_class = filters.CharFilter(field_name="size_class_id", help_text=_("Size class code"))
@@ -68,7 +83,7 @@ class SupplierFilter(filters.FilterSet):
         return queryset.exclude(verification_status=VerificationStatus.VERIFIED)
 
 
-class RequirementFilter(filters.FilterSet):
+class RequirementFilter(ApiFilterSet):
     component = filters.CharFilter(method="filter_component")
     process = filters.CharFilter(method="filter_process")
     delivery_province = filters.CharFilter(field_name="delivery_province_id")
@@ -90,7 +105,7 @@ class RequirementFilter(filters.FilterSet):
         )
 
 
-class MatchFilter(filters.FilterSet):
+class MatchFilter(ApiFilterSet):
     requirement = filters.NumberFilter(field_name="requirement_id")
     supplier = filters.NumberFilter(field_name="supplier_id")
     min_score = filters.NumberFilter(field_name="score", lookup_expr="gte")
@@ -100,7 +115,7 @@ class MatchFilter(filters.FilterSet):
         fields: list[str] = []
 
 
-class IntroductionFilter(filters.FilterSet):
+class IntroductionFilter(ApiFilterSet):
     requirement = filters.NumberFilter(field_name="requirement_id")
     supplier = filters.NumberFilter(field_name="supplier_id")
     status = filters.ChoiceFilter(choices=Introduction.Status.choices)
@@ -110,7 +125,7 @@ class IntroductionFilter(filters.FilterSet):
         fields: list[str] = []
 
 
-class PartnershipFilter(filters.FilterSet):
+class PartnershipFilter(ApiFilterSet):
     supplier = filters.NumberFilter(field_name="introduction__supplier_id")
     stage = filters.ChoiceFilter(choices=Partnership.Stage.choices)
     financing = filters.BooleanFilter()

@@ -4,6 +4,7 @@ production, so every worker process counts the same requests)."""
 from __future__ import annotations
 
 import time
+import weakref
 
 from django.conf import settings
 from django.core.cache import caches
@@ -13,6 +14,18 @@ from rest_framework.throttling import BaseThrottle
 from .authentication import api_key_of
 
 WINDOW = 60
+
+# Django's Redis cache builds a new client object (with its table of response callbacks) for each
+# call; the rate limit runs on every request, so each cache keeps one (the pool is shared anyway).
+_clients: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _redis_client(cache: RedisCache):
+    backend = cache._cache
+    client = _clients.get(backend)
+    if client is None:
+        client = _clients[backend] = backend.get_client(write=True)
+    return client
 
 
 def _limit_and_ident(request) -> tuple[int, str]:
@@ -29,10 +42,11 @@ def _count(key: str) -> int:
     """Adds one to the window's counter and returns it; concurrent workers never lose a count."""
     cache = caches["default"]
     if isinstance(cache, RedisCache):
-        # One round trip (INCR + EXPIRE) instead of Django's exists/incr/add dance: this runs on
-        # every request.
-        redis_key = cache.make_and_validate_key(key)
-        pipe = cache._cache.get_client(redis_key, write=True).pipeline()
+        # One round trip (INCR + EXPIRE, no MULTI/EXEC around them: each is atomic, and an
+        # EXPIRE from another request only sets the same expiry) instead of Django's
+        # exists/incr/add dance: this runs on every request.
+        redis_key = cache.make_key(key)
+        pipe = _redis_client(cache).pipeline(transaction=False)
         pipe.incr(redis_key)
         pipe.expire(redis_key, WINDOW + 5)  # the key names its window: refreshing is harmless
         count, _expiry = pipe.execute()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.api_models import ApiScope, PartnerConsent, PartnerOrganisation
 from accounts.api_services import api_key_create, consent_grant
 from accounts.models import User
+from config.api.authentication import forget_keys
 from manufacturers.models import Requirement
 from matchmaking.models import Introduction, Match, Partnership
 from suppliers.models import Supplier
@@ -32,6 +33,14 @@ ALL_SCOPES = list(ApiScope.values)
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _forget_remembered_keys():
+    # Keys are remembered per process for a few seconds; each test starts without any.
+    forget_keys()
+    yield
+    forget_keys()
 
 
 @dataclass

@@ -1,5 +1,6 @@
-"""API keys: only a hash is stored, revoked keys are refused, last use is recorded sparingly,
-and administrators create keys in the admin and with ``create_api_key``."""
+"""API keys: only a hash is stored, revoked keys are refused (at once when revoked in this
+process, within ``KEY_CACHE_SECONDS`` elsewhere), last use is recorded sparingly, and
+administrators create keys in the admin and with ``create_api_key``."""
 
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.api_models import ApiKey, PartnerOrganisation
 from accounts.api_services import api_key_create, api_key_revoke
+from config.api import authentication
+from config.api.authentication import forget_keys
 
 from .conftest import key_client, session_client
 
@@ -69,13 +73,91 @@ def test_last_used_at_is_written_at_most_once_a_minute(world, django_assert_num_
     client.get("/api/v1/reference/size-classes/")
     first = ApiKey.objects.get(pk=api_key.pk).last_used_at
     assert first is not None and timezone.now() - first < timedelta(seconds=10)
-    # Within the minute: read the key, list the size classes; no UPDATE.
+    # Within the minute: list the size classes (the key is remembered); no UPDATE.
+    with django_assert_num_queries(1):
+        client.get("/api/v1/reference/size-classes/")
+    # Once the key is read again (after KEY_CACHE_SECONDS): that read and the listing.
+    forget_keys()
     with django_assert_num_queries(2):
         client.get("/api/v1/reference/size-classes/")
     assert ApiKey.objects.get(pk=api_key.pk).last_used_at == first
     ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=first - timedelta(minutes=2))
+    forget_keys()
     client.get("/api/v1/reference/size-classes/")
     assert ApiKey.objects.get(pk=api_key.pk).last_used_at > first
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch) -> _Clock:
+    clock = _Clock()
+    monkeypatch.setattr(authentication, "_now", clock)
+    return clock
+
+
+def test_a_key_is_read_from_the_database_once_per_few_seconds(world, clock):
+    _api_key, raw = api_key_create(partner=world.bank, scopes=["suppliers:read"])
+    client = key_client(raw)
+
+    def key_reads() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/api/v1/reference/size-classes/").status_code == 200
+        return sum('"accounts_apikey" k' in query["sql"] for query in queries)
+
+    assert key_reads() == 1
+    assert key_reads() == 0
+    clock.now += authentication.KEY_CACHE_SECONDS - 0.1
+    assert key_reads() == 0
+    clock.now += 0.2
+    assert key_reads() == 1
+
+
+@pytest.mark.parametrize("change", ["revoke", "deactivate partner", "drop scope"])
+def test_a_change_made_by_another_process_applies_within_the_cache_time(world, clock, change):
+    api_key, raw = api_key_create(partner=world.bank, scopes=["suppliers:read"])
+    client = key_client(raw)
+    assert client.get("/api/v1/suppliers/").status_code == 200
+    # As another worker (the admin) would: straight to the database, this process is not told.
+    if change == "revoke":
+        ApiKey.objects.filter(pk=api_key.pk).update(revoked_at=timezone.now())
+    elif change == "deactivate partner":
+        PartnerOrganisation.objects.filter(pk=world.bank.pk).update(is_active=False)
+    else:
+        ApiKey.objects.filter(pk=api_key.pk).update(scopes=["stats:read"])
+    clock.now += 1
+    assert client.get("/api/v1/suppliers/").status_code == 200  # still remembered
+    clock.now += authentication.KEY_CACHE_SECONDS
+    response = client.get("/api/v1/suppliers/")
+    assert response.status_code == (403 if change == "drop scope" else 401)
+
+
+def test_a_revocation_saved_in_this_process_applies_at_once(world, clock):
+    api_key, raw = api_key_create(partner=world.bank, scopes=["suppliers:read"])
+    client = key_client(raw)
+    assert client.get("/api/v1/suppliers/").status_code == 200
+    api_key_revoke(api_key=api_key)  # the admin's action: saves the key
+    assert client.get("/api/v1/suppliers/").status_code == 401
+    # Deactivating the partner in the admin (a save) too.
+    _other, other_raw = api_key_create(partner=world.bank, scopes=["suppliers:read"])
+    other = key_client(other_raw)
+    assert other.get("/api/v1/suppliers/").status_code == 200
+    world.bank.is_active = False
+    world.bank.save()
+    assert other.get("/api/v1/suppliers/").status_code == 401
+
+
+def test_a_wrong_secret_is_refused_even_while_the_real_key_is_remembered(world):
+    _api_key, raw = api_key_create(partner=world.bank, scopes=["suppliers:read"])
+    assert key_client(raw).get("/api/v1/suppliers/").status_code == 200
+    forged = raw[:-4] + ("aaaa" if not raw.endswith("aaaa") else "bbbb")
+    assert key_client(forged).get("/api/v1/suppliers/").status_code == 401
 
 
 def test_unknown_scopes_are_refused(world):

@@ -6,10 +6,12 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.renderers import BrowsableAPIRenderer
 
 from ..authentication import ApiKeyAuthentication
 from ..pagination import ApiCursorPagination
 from ..permissions import ScopeOrSessionPermission
+from ..renderers import ApiContentNegotiation, ApiJSONRenderer
 from ..throttling import PerKeyRateThrottle
 
 
@@ -29,6 +31,8 @@ class ApiViewMixin:
     permission_classes = [ScopeOrSessionPermission]
     throttle_classes = [PerKeyRateThrottle]
     pagination_class = ApiCursorPagination
+    renderer_classes = [ApiJSONRenderer, BrowsableAPIRenderer]
+    content_negotiation_class = ApiContentNegotiation
 
     def initial(self, request, *args, **kwargs):
         # API clients say their language with Accept-Language, even when logged in (the site

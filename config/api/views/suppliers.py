@@ -62,7 +62,7 @@ class SupplierViewSet(ApiViewMixin, viewsets.GenericViewSet):
         return action in ("list", "retrieve", "partial_update")
 
     def get_queryset(self):
-        return Supplier.objects.all()
+        return supplier_values()
 
     def get_serializer_class(self):
         if self.action in ("create", "partial_update"):
@@ -76,12 +76,11 @@ class SupplierViewSet(ApiViewMixin, viewsets.GenericViewSet):
         )
 
     def list(self, request, *args, **kwargs):
-        queryset = supplier_values(self.filter_queryset(self.get_queryset()))
-        page = self.paginate_queryset(queryset)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self._represent(page))
 
     def _detail(self, pk):
-        rows = list(supplier_values(Supplier.objects.filter(pk=pk)))
+        rows = list(supplier_values().filter(pk=pk).order_by())
         if not rows:
             raise exceptions.NotFound()
         return self._represent(rows)[0]
