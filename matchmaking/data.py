@@ -38,6 +38,7 @@ from .engine import (
     build_requirements,
     build_suppliers,
 )
+from .models import Match
 
 logger = logging.getLogger(__name__)
 
@@ -102,8 +103,9 @@ def _column(model, field: str) -> str:
     return model._meta.get_field(field).column
 
 
-def _few_suppliers_pg(vocab: Vocabulary, ids: list[int], using: str) -> SupplierArrays:
-    """Few suppliers, one round trip: each row carries its code lists as arrays."""
+def _supplier_columns_sql(alias: str = "s") -> str:
+    """The select list of one supplier row with its code lists as arrays (see
+    ``_suppliers_from_rows``)."""
     through = {
         name: getattr(Supplier, name).through for name in ("processes", "materials", "components")
     }
@@ -112,22 +114,22 @@ def _few_suppliers_pg(vocab: Vocabulary, ids: list[int], using: str) -> Supplier
         model = through[name]
         return (
             f"ARRAY(SELECT x.{_column(model, target)} FROM {model._meta.db_table} x "
-            f"WHERE x.{_column(model, 'supplier')} = s.id)"
+            f"WHERE x.{_column(model, 'supplier')} = {alias}.id)"
         )
 
     cert = SupplierCertification._meta.db_table
-    sql = (
-        "SELECT s.id, s.province_id, s.capacity_per_month, s.lead_time_days, "
-        "s.verification_status, s.description, "
+    return (
+        f"{alias}.id, {alias}.province_id, {alias}.capacity_per_month, {alias}.lead_time_days, "
+        f"{alias}.verification_status, {alias}.description, "
         f"{codes('processes', 'process')}, {codes('materials', 'material')}, "
         f"{codes('components', 'componentcategory')}, "
-        f"ARRAY(SELECT c.cert_type_id FROM {cert} c WHERE c.supplier_id = s.id ORDER BY c.id), "
-        f"ARRAY(SELECT c.valid_until FROM {cert} c WHERE c.supplier_id = s.id ORDER BY c.id) "
-        f"FROM {Supplier._meta.db_table} s WHERE s.id = ANY(%s)"
+        f"ARRAY(SELECT c.cert_type_id FROM {cert} c WHERE c.supplier_id = {alias}.id "
+        "ORDER BY c.id), "
+        f"ARRAY(SELECT c.valid_until FROM {cert} c WHERE c.supplier_id = {alias}.id ORDER BY c.id)"
     )
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, [list(ids)])
-        rows = cursor.fetchall()
+
+
+def _suppliers_from_rows(vocab: Vocabulary, rows: list) -> SupplierArrays:
     return build_suppliers(
         vocab,
         ids=[r[0] for r in rows],
@@ -141,6 +143,15 @@ def _few_suppliers_pg(vocab: Vocabulary, ids: list[int], using: str) -> Supplier
         components=[(r[0], c) for r in rows for c in r[8]],
         certifications=[(r[0], c, d) for r in rows for c, d in zip(r[9], r[10], strict=True)],
     )
+
+
+def _few_suppliers_pg(vocab: Vocabulary, ids: list[int], using: str) -> SupplierArrays:
+    """Few suppliers, one round trip: each row carries its code lists as arrays."""
+    sql = f"SELECT {_supplier_columns_sql()} FROM {Supplier._meta.db_table} s WHERE s.id = ANY(%s)"
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, [list(ids)])
+        rows = cursor.fetchall()
+    return _suppliers_from_rows(vocab, rows)
 
 
 def _few_requirements_pg(
@@ -319,9 +330,8 @@ class _Cached:
     arrays: Any
 
 
-def _refresh(kind: str, using: str, signature_qs, changed_qs, loader) -> Any:
+def _refresh(kind: str, using: str, signature: tuple, changed_qs, loader) -> Any:
     key = _db_key(kind, using)
-    signature = tuple(signature_qs.values())
     with _lock:
         cached = _cache.get(key)
     if cached is not None and cached.signature == signature:
@@ -345,23 +355,90 @@ def supplier_index(vocab: Vocabulary, using: str = "default") -> SupplierArrays:
     return _refresh(
         "suppliers",
         using,
-        qs.aggregate(n=Count("id"), latest=Max("updated_at"), top=Max("id")),
+        tuple(qs.aggregate(n=Count("id"), latest=Max("updated_at"), top=Max("id")).values()),
         qs,
         lambda ids: load_suppliers(vocab, ids, using),
     )
 
 
-def requirement_index(vocab: Vocabulary, using: str = "default") -> RequirementArrays:
-    """All open requirements, kept current in this process."""
+def requirement_signature_sql() -> tuple[str, list]:
+    """SQL of one row (open requirements, newest ``updated_at``, largest id): what
+    ``requirement_index`` compares with the arrays it holds. For callers that fold it into a
+    query of their own (one round trip fewer)."""
+    return (
+        "SELECT count(*) FILTER (WHERE status = %s), max(updated_at), max(id) "
+        f"FROM {Requirement._meta.db_table}",
+        [Requirement.Status.OPEN],
+    )
+
+
+def requirement_signature(using: str = "default") -> tuple:
+    return tuple(
+        Requirement.objects.using(using)
+        .aggregate(
+            n=Count("id", filter=Q(status=Requirement.Status.OPEN)),
+            latest=Max("updated_at"),
+            top=Max("id"),
+        )
+        .values()
+    )
+
+
+def requirement_index(
+    vocab: Vocabulary, using: str = "default", *, signature: tuple | None = None
+) -> RequirementArrays:
+    """All open requirements, kept current in this process. ``signature``: the row of
+    ``requirement_signature_sql()`` if the caller has just read it."""
     qs = Requirement.objects.using(using).order_by()
     return _refresh(
         "requirements",
         using,
-        qs.aggregate(
-            n=Count("id", filter=Q(status=Requirement.Status.OPEN)),
-            latest=Max("updated_at"),
-            top=Max("id"),
-        ),
+        tuple(signature) if signature is not None else requirement_signature(using),
         qs,
         lambda ids: load_requirements(vocab, ids, using=using),
+    )
+
+
+@dataclass
+class SupplierRescore:
+    """What rescoring one supplier starts from (``for_supplier_rescore``)."""
+
+    supplier: SupplierArrays  # empty if the supplier no longer exists
+    requirements: RequirementArrays  # all open requirements, current
+    signature: tuple  # of ``requirements``
+    lists: set[int]  # requirements whose stored match list holds the supplier
+
+
+def for_supplier_rescore(
+    vocab: Vocabulary, supplier_id: int, using: str = "default"
+) -> SupplierRescore:
+    """The supplier, the freshness check of the requirement arrays and the lists the supplier is
+    in, read in one query on PostgreSQL (three elsewhere)."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        supplier = load_suppliers(vocab, [supplier_id], using)
+        lists = set(
+            Match.objects.using(using)
+            .filter(supplier_id=supplier_id)
+            .order_by()
+            .values_list("requirement_id", flat=True)
+        )
+        signature = requirement_signature(using)
+        requirements = requirement_index(vocab, using, signature=signature)
+        return SupplierRescore(supplier, requirements, signature, lists)
+    signature_sql, params = requirement_signature_sql()
+    sql = (
+        "SELECT sig.*, ARRAY(SELECT m.requirement_id FROM "
+        f"{Match._meta.db_table} m WHERE m.supplier_id = %s), {_supplier_columns_sql()} "
+        f"FROM ({signature_sql}) sig LEFT JOIN {Supplier._meta.db_table} s ON s.id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [supplier_id, *params, supplier_id])  # in the order of the text
+        row = cursor.fetchone()
+    signature, lists, supplier_row = tuple(row[:3]), set(row[3]), row[4:]
+    return SupplierRescore(
+        supplier=_suppliers_from_rows(vocab, [supplier_row] if supplier_row[0] is not None else []),
+        requirements=requirement_index(vocab, using, signature=signature),
+        signature=signature,
+        lists=lists,
     )

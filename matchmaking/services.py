@@ -175,6 +175,134 @@ def score_requirement(requirement_id: int, *, day: date | None = None) -> Stats:
     return score_requirements([requirement_id], day=day)
 
 
+def _supplier_scores(
+    engine: Engine, reqs: RequirementArrays, sup: SupplierArrays
+) -> tuple[np.ndarray, np.ndarray]:
+    """The supplier's score (in hundredths) for every requirement row, and where it is
+    eligible (passes the hard rules)."""
+    if len(sup) and len(reqs):
+        block = engine.score_block(reqs, np.arange(len(reqs)), sup)
+        return centi(block["score"][:, 0]), ~block["excluded"][:, 0]
+    return np.zeros(len(reqs)), np.zeros(len(reqs), dtype=bool)
+
+
+def _decide(
+    reqs: RequirementArrays,
+    score: np.ndarray,
+    eligible: np.ndarray,
+    current: set[int],
+    supplier_id: int,
+    k: int,
+) -> tuple[np.ndarray, list[int]]:
+    """Which lists the supplier enters (rows of ``reqs``) and which need a refill (see
+    ``score_supplier``), from the N-th entry of the lists it is eligible for or in."""
+    current_ids = np.fromiter(current, dtype=np.int64, count=len(current))
+    ids = np.union1d(reqs.ids[eligible], current_ids)
+    nth_req, nth_score, nth_sup = store.nth_entry_arrays(ids.tolist(), k)
+    at = np.minimum(np.searchsorted(nth_req, ids), max(len(nth_req) - 1, 0))
+    if len(nth_req):
+        has_last = nth_req[at] == ids
+        last_score, last_sup = nth_score[at], nth_sup[at]
+    else:
+        has_last = np.zeros(len(ids), dtype=bool)
+        last_score, last_sup = np.zeros(len(ids)), np.zeros(len(ids), dtype=np.int64)
+    pos = np.minimum(np.searchsorted(reqs.ids, ids), max(len(reqs) - 1, 0))
+    if len(reqs):
+        usable = (reqs.ids[pos] == ids) & eligible[pos]
+        mine = score[pos]
+    else:
+        usable, mine = np.zeros(len(ids), dtype=bool), np.zeros(len(ids))
+    # Ranks order by (score in hundredths, best first; supplier id): at or above the N-th?
+    ahead = (mine > last_score) | ((mine == last_score) & (supplier_id <= last_sup))
+    enters = usable & (~has_last | ahead | (last_sup == supplier_id))
+    refill = np.isin(ids, current_ids) & has_last & (~usable | ~ahead)
+    return pos[enters], ids[refill].tolist()
+
+
+def _lock_and_read(
+    lock_ids: set[int], list_ids: set[int], supplier_id: int, *, latest, open_ids: set[int]
+) -> tuple[bool, set[int], store.Entries]:
+    """Takes the locks of ``lock_ids``, then reads whether the requirements of ``list_ids`` are
+    as the arrays hold them (open exactly when in ``open_ids``, not updated after ``latest``,
+    the newest ``updated_at`` the arrays were checked against), the lists the supplier is in and
+    the stored rows of ``list_ids``. On PostgreSQL one round trip of two statements: the reads
+    get a snapshot taken once the locks are held."""
+    lists = sorted(list_ids)
+    if connection.vendor != "postgresql":
+        _lock_requirements(lock_ids)
+        found = Requirement.objects.filter(id__in=lists).values_list("id", "status", "updated_at")
+        same = [
+            latest is not None
+            and updated_at <= latest
+            and (status == Requirement.Status.OPEN) == (pk in open_ids)
+            for pk, status, updated_at in found
+        ]
+        unchanged = len(same) == len(lists) and all(same)
+        return unchanged, store.lists_of_supplier(supplier_id), store.entries(lists)
+    sql = (
+        "SELECT (SELECT count(*) FILTER (WHERE r.updated_at <= %s "  # noqa: S608
+        "AND (r.status = %s) = (r.id = ANY(%s::bigint[]))) = %s "
+        f"FROM {Requirement._meta.db_table} r WHERE r.id = ANY(%s::bigint[])), "
+        f"ARRAY(SELECT m.requirement_id FROM {store.TABLE} m WHERE m.supplier_id = %s), e.* "
+        f"FROM ({store.ENTRIES_SQL}) e"
+    )
+    params = [
+        latest,
+        Requirement.Status.OPEN,
+        sorted(open_ids),
+        len(lists),
+        lists,
+        supplier_id,
+        lists,
+    ]
+    if lock_ids:
+        lock = "SELECT count(pg_advisory_xact_lock(%s, x)) FROM unnest(%s::int[]) AS x; "
+        sql = lock + sql
+        params = [ADVISORY_LOCK_CLASS, sorted(lock_ids), *params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return bool(row[0]), set(row[1]), store.Entries.from_columns(*row[2:])
+
+
+def _place(
+    entries: store.Entries, rows: list[store.Row], supplier_id: int, k: int
+) -> tuple[list[store.Row], tuple[list[int], list[int]], list[int], int]:
+    """The writes that put the supplier's new ``rows`` into the stored lists ``entries`` and
+    remove it from the others, with every list re-ranked from the stored scores (by score in
+    hundredths, best first, then supplier id, as ``top_k``) and trimmed to its top k.
+    Returns (rows to upsert with their ranks, (primary keys, ranks) of moved rows, primary keys
+    to delete, how many of the supplier's rows left a list it no longer enters)."""
+    others = entries.supplier != supplier_id
+    mine = dict(
+        zip(entries.requirement[~others].tolist(), entries.pk[~others].tolist(), strict=True)
+    )
+    new_req = np.array([row[0] for row in rows], dtype=np.int64)
+    req = np.concatenate([entries.requirement[others], new_req])
+    cen = np.concatenate(
+        [entries.centi[others], np.rint(np.array([row[2] for row in rows]) * 100.0)]
+    )
+    sup = np.concatenate([entries.supplier[others], np.full(len(rows), supplier_id)])
+    order = np.lexsort((sup, -cen, req))
+    grouped = req[order]
+    position = np.empty(len(order), dtype=np.int64)
+    position[order] = np.arange(len(order)) - np.searchsorted(grouped, grouped) + 1
+    n_old = int(others.sum())
+    old_pos, new_pos = position[:n_old], position[n_old:]
+    old_pk, old_rank = entries.pk[others], entries.rank[others]
+    deletes = old_pk[old_pos > k].tolist()
+    moved = (old_pos <= k) & (old_pos != old_rank)
+    upserts = []
+    for row, place in zip(rows, new_pos.tolist(), strict=True):
+        if place <= k:
+            upserts.append((row[0], row[1], row[2], place, row[4], row[5]))
+        elif row[0] in mine:
+            deletes.append(mine[row[0]])
+    entered = set(new_req.tolist())
+    gone = [pk for req_id, pk in mine.items() if req_id not in entered]
+    return upserts, (old_pk[moved].tolist(), old_pos[moved].tolist()), deletes + gone, len(gone)
+
+
 def score_supplier(supplier_id: int, *, day: date | None = None) -> Stats:
     """Rescores one supplier against every open requirement and updates the affected lists.
 
@@ -182,67 +310,53 @@ def score_supplier(supplier_id: int, *, day: date | None = None) -> Stats:
     the supplier was in a full list and now scores below that list's previous N-th, a supplier
     that is not stored might now rank above it: that requirement is rescored (enqueued, returned
     in ``Stats.refills``).
+
+    On PostgreSQL six round trips whatever the number of lists: begin; the supplier, the
+    freshness check of the requirement arrays and the lists it is in; the N-th entries of the
+    lists it may enter; the locks of the affected lists, then (a snapshot taken once they are
+    held) whether those requirements or its lists changed meanwhile, and their rows; one
+    statement writing the new ranks; commit. The new ranks are computed here from the stored
+    scores, so only rows whose rank changes are written.
     """
     started = time.perf_counter()
     stats = Stats(suppliers=1)
     vocab, engine = _engine(day)
     k = top_n()
-
-    def compute(reqs):
-        if len(sup) and len(reqs):
-            block = engine.score_block(reqs, np.arange(len(reqs)), sup)
-            return centi(block["score"][:, 0]), ~block["excluded"][:, 0]
-        return np.zeros(len(reqs)), np.zeros(len(reqs), dtype=bool)
-
-    def decide(reqs, score, eligible, current):
-        """Which lists the supplier enters, and which need a refill (see the docstring)."""
-        current_ids = np.fromiter(current, dtype=np.int64, count=len(current))
-        ids = np.union1d(reqs.ids[eligible], current_ids)
-        nth = store.nth_entries(ids.tolist(), k)
-        pos = np.minimum(np.searchsorted(reqs.ids, ids), max(len(reqs) - 1, 0))
-        if len(reqs):
-            usable = (reqs.ids[pos] == ids) & eligible[pos]
-        else:
-            usable = np.zeros(len(ids), dtype=bool)
-        enters, refill = [], []
-        for req_id, p, ok in zip(ids.tolist(), pos.tolist(), usable.tolist(), strict=True):
-            mine = (-score[p], supplier_id) if ok else None
-            last = nth.get(req_id)
-            last_key = (-last[0], last[1]) if last else None
-            if ok and (last is None or mine <= last_key or last[1] == supplier_id):
-                enters.append(p)
-            if req_id in current and last is not None and (not ok or mine > last_key):
-                refill.append(req_id)
-        return enters, refill
-
     with transaction.atomic():
-        sup = data.load_suppliers(vocab, [supplier_id])
-        reqs = data.requirement_index(vocab)
-        current = store.lists_of_supplier(supplier_id)
-        enters, refill = decide(reqs, *compute(reqs), current)
-        touched = sorted(set(reqs.ids[enters].tolist()) | current)
-        if touched:
-            _lock_requirements(touched)
-            # Lists or requirements changed while we waited for the locks: decide again.
-            fresh = data.requirement_index(vocab)
-            if fresh is not reqs or store.lists_of_supplier(supplier_id) != current:
-                reqs, current = fresh, store.lists_of_supplier(supplier_id)
-                enters, refill = decide(reqs, *compute(reqs), current)
-                more = sorted(set(reqs.ids[enters].tolist()) | current)
-                _lock_requirements(set(more) - set(touched))
-                touched = sorted(set(touched) | set(more))
+        start = data.for_supplier_rescore(vocab, supplier_id)
+        sup, reqs, current = start.supplier, start.requirements, start.lists
+        latest = start.signature[1]
+        locked: set[int] = set()
+        entries = None
+        for attempt in range(3):
+            scores = _supplier_scores(engine, reqs, sup)
+            enters, refill = _decide(reqs, *scores, current, supplier_id, k)
+            touched = set(reqs.ids[enters].tolist()) | current
+            if not touched:
+                break
+            unchanged, now_in, entries = _lock_and_read(
+                touched - locked,
+                touched | locked,
+                supplier_id,
+                latest=latest,
+                open_ids=set(reqs.ids.tolist()) & (touched | locked),
+            )
+            locked |= touched
+            if (unchanged and now_in == current) or attempt == 2:
+                break
+            # Lists, or requirements whose lists we write, changed while we waited for the
+            # locks: decide again. (Only locked lists are written: ``entries`` holds no other.)
+            current = now_in
+            signature = data.requirement_signature()
+            reqs, latest = data.requirement_index(vocab, signature=signature), signature[1]
         stats.requirements = len(reqs)
         stats.pairs = len(reqs) * len(sup)
-        r_idx = np.asarray(enters, dtype=np.int64)
         rows = _match_rows(
-            engine, reqs, r_idx, sup, np.zeros(len(r_idx), np.int64), np.full(len(r_idx), k + 1)
+            engine, reqs, enters, sup, np.zeros(len(enters), np.int64), np.full(len(enters), k + 1)
         )
-        store.save_matches(rows)
-        entered = {row[0] for row in rows}
-        gone = [r for r in current if r not in entered]
-        if gone:
-            stats.removed = store.remove_pairs(supplier_id, gone)
-        store.rerank(touched, k)
+        if entries is not None:
+            upserts, moves, deletes, stats.removed = _place(entries, rows, supplier_id, k)
+            store.write_changes(upserts, moves, deletes)
         stats.matches = len(rows)
         stats.refills = refill
     stats.seconds = time.perf_counter() - started
@@ -349,6 +463,12 @@ def rescore_everything(*, day: date | None = None, processes: int = 1) -> Stats:
         part_stats, found = _score_chunks(engine, vocab, sups, chunks)
         for name in ("requirements", "pairs", "matches", "removed"):
             setattr(stats, name, getattr(stats, name) + getattr(part_stats, name))
+    if connection.vendor == "postgresql":
+        # Every list was just rewritten: fresh planner statistics, or the small per-list lookups
+        # that follow (score_supplier, score_requirement) may get plans for a table of unknown
+        # size (parallel scans, JIT) until autovacuum, if it runs at all, analyzes it.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Match._meta.db_table}")
     with transaction.atomic():
         # This run covered every supplier: it replaces every batch.
         ReadinessSummary.objects.all().delete()

@@ -1,10 +1,12 @@
 # ruff: noqa: S608 - table names are module constants; every value is a query parameter.
 """Persisting match lists: idempotent upserts, stale-row removal and re-ranking.
 
-On PostgreSQL the rows go through ``COPY`` into a temporary table, then one
+On PostgreSQL whole lists (``save_matches``) go through ``COPY`` into a temporary table, then one
 ``INSERT ... ON CONFLICT (requirement_id, supplier_id) DO UPDATE`` and one anti-join ``DELETE``:
-set-based, so half a million rows take seconds. Elsewhere (the embedded SQLite default) the same
-semantics use ``bulk_create(update_conflicts=True)`` and ORM deletes.
+set-based, so half a million rows take seconds. The few rows one supplier changes
+(``write_changes``) go as arrays in a single statement instead: no temporary table, one round
+trip. Elsewhere (the embedded SQLite default) the same semantics use
+``bulk_create(update_conflicts=True)`` and ORM updates and deletes.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
+import numpy as np
 import orjson
 from django.db import connection
 from django.utils import timezone
@@ -111,8 +115,11 @@ def save_matches(rows: Sequence[Row], *, replace_for: Iterable[int] | None = Non
 
 def lists_of_supplier(supplier_id: int) -> set[int]:
     """The requirements whose stored list holds this supplier."""
+    # No ORDER BY (the model's default ordering would make PostgreSQL walk another index).
     return set(
-        Match.objects.filter(supplier_id=supplier_id).values_list("requirement_id", flat=True)
+        Match.objects.filter(supplier_id=supplier_id)
+        .order_by()
+        .values_list("requirement_id", flat=True)
     )
 
 
@@ -135,45 +142,136 @@ def nth_entries(requirement_ids: list[int], n: int) -> dict[int, tuple[int, int]
     return {req: (round(score * 100), sup) for req, score, sup in found}
 
 
-def remove_pairs(supplier_id: int, requirement_ids: Iterable[int]) -> int:
-    return Match.objects.filter(
-        supplier_id=supplier_id, requirement_id__in=list(requirement_ids)
-    ).delete()[0]
+def nth_entry_arrays(
+    requirement_ids: Sequence[int], n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``nth_entries`` as arrays sorted by requirement id: (requirement ids, scores in
+    hundredths, supplier ids)."""
+    if _postgres() and len(requirement_ids):
+        with connection.cursor() as cursor:
+            # Arrays: one row to parse instead of thousands.
+            cursor.execute(
+                "SELECT coalesce(array_agg(requirement_id ORDER BY requirement_id), '{}'), "
+                "coalesce(array_agg(score ORDER BY requirement_id), '{}'), "
+                "coalesce(array_agg(supplier_id ORDER BY requirement_id), '{}') "
+                f"FROM {TABLE} WHERE rank = %s AND requirement_id = ANY(%s::bigint[])",
+                [n, list(requirement_ids)],
+            )
+            req, score, sup = cursor.fetchone()
+        return (
+            np.array(req, dtype=np.int64),
+            np.rint(np.array(score, dtype=np.float64) * 100.0),
+            np.array(sup, dtype=np.int64),
+        )
+    found = nth_entries(list(requirement_ids), n)
+    req = sorted(found)
+    return (
+        np.array(req, dtype=np.int64),
+        np.array([found[r][0] for r in req], dtype=np.float64),
+        np.array([found[r][1] for r in req], dtype=np.int64),
+    )
 
 
-def rerank(requirement_ids: Iterable[int], top_n: int) -> None:
-    """Renumbers these lists by (score in hundredths, best first; supplier id) and trims them
-    to the top N."""
+@dataclass
+class Entries:
+    """Stored rows of some match lists, one array per column."""
+
+    pk: np.ndarray  # int64
+    requirement: np.ndarray  # int64
+    supplier: np.ndarray  # int64
+    centi: np.ndarray  # float64: score in hundredths, as ranks compare it
+    rank: np.ndarray  # int64
+
+    @classmethod
+    def from_columns(cls, pk, requirement, supplier, score, rank) -> Entries:
+        return cls(
+            pk=np.asarray(pk, dtype=np.int64).reshape(-1),
+            requirement=np.asarray(requirement, dtype=np.int64).reshape(-1),
+            supplier=np.asarray(supplier, dtype=np.int64).reshape(-1),
+            centi=np.rint(np.asarray(score, dtype=np.float64).reshape(-1) * 100.0),
+            rank=np.asarray(rank, dtype=np.int64).reshape(-1),
+        )
+
+
+ENTRIES_SQL = (
+    "SELECT coalesce(array_agg(id), '{}'), coalesce(array_agg(requirement_id), '{}'), "
+    "coalesce(array_agg(supplier_id), '{}'), coalesce(array_agg(score), '{}'), "
+    f"coalesce(array_agg(rank), '{{}}') FROM {TABLE} WHERE requirement_id = ANY(%s)"
+)
+
+
+def entries(requirement_ids: Sequence[int]) -> Entries:
+    """Every stored row of these lists."""
     ids = sorted({int(r) for r in requirement_ids})
-    if not ids:
-        return
     if _postgres():
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {TABLE} m SET rank = r.position FROM (SELECT id, row_number() OVER ("
-                "PARTITION BY requirement_id ORDER BY round(score * 100) DESC, supplier_id"
-                f") AS position FROM {TABLE} WHERE requirement_id = ANY(%s)) r "
-                "WHERE m.id = r.id AND m.rank <> r.position",
-                [ids],
+            cursor.execute(ENTRIES_SQL, [ids])
+            return Entries.from_columns(*cursor.fetchone())
+    rows = list(
+        Match.objects.filter(requirement_id__in=ids)
+        .order_by()
+        .values_list("pk", "requirement_id", "supplier_id", "score", "rank")
+    )
+    columns = list(zip(*rows, strict=True)) if rows else [[]] * 5
+    return Entries.from_columns(*columns)
+
+
+def write_changes(
+    upserts: Sequence[Row], moves: tuple[Sequence[int], Sequence[int]], deletes: Sequence[int]
+) -> None:
+    """Applies a re-ranking computed by the caller: upserts ``upserts`` (unique pair), sets
+    the rank of the rows ``moves`` = (primary keys, ranks), deletes the rows ``deletes`` (primary
+    keys). On PostgreSQL in one statement (small batches: arrays, no temporary table)."""
+    moved_pk, moved_rank = [int(x) for x in moves[0]], [int(x) for x in moves[1]]
+    deletes = [int(x) for x in deletes]
+    now = timezone.now()
+    if _postgres():
+        parts, params = [], []
+        if upserts:
+            parts.append(
+                f"INSERT INTO {TABLE} (requirement_id, supplier_id, score, rank, components, "
+                "facts, engine_version, computed_at) "
+                "SELECT r, s, sc, k, c, f, %s, %s FROM unnest(%s::bigint[], %s::bigint[], "
+                "%s::float8[], %s::int[], %s::jsonb[], %s::jsonb[]) AS t(r, s, sc, k, c, f) "
+                "ON CONFLICT (requirement_id, supplier_id) DO UPDATE SET score = EXCLUDED.score, "
+                "rank = EXCLUDED.rank, components = EXCLUDED.components, "
+                "facts = EXCLUDED.facts, engine_version = EXCLUDED.engine_version, "
+                "computed_at = EXCLUDED.computed_at RETURNING 1"
             )
-            cursor.execute(
-                f"DELETE FROM {TABLE} WHERE requirement_id = ANY(%s) AND rank > %s", [ids, top_n]
+            params += [
+                ENGINE_VERSION,
+                now,
+                [row[0] for row in upserts],
+                [row[1] for row in upserts],
+                [row[2] for row in upserts],
+                [row[3] for row in upserts],
+                [orjson.dumps(row[4]).decode() for row in upserts],
+                [orjson.dumps(row[5]).decode() for row in upserts],
+            ]
+        if moved_pk:
+            parts.append(
+                f"UPDATE {TABLE} m SET rank = t.k FROM unnest(%s::bigint[], %s::int[]) "
+                "AS t(id, k) WHERE m.id = t.id RETURNING 1"
             )
+            params += [moved_pk, moved_rank]
+        if deletes:
+            parts.append(f"DELETE FROM {TABLE} WHERE id = ANY(%s::bigint[]) RETURNING 1")
+            params += [deletes]
+        if not parts:
+            return
+        # Data-modifying CTEs: one statement, one round trip. They touch disjoint rows.
+        ctes = ", ".join(f"w{i} AS ({sql})" for i, sql in enumerate(parts))
+        counts = ", ".join(f"(SELECT count(*) FROM w{i})" for i in range(len(parts)))
+        with connection.cursor() as cursor:
+            cursor.execute(f"WITH {ctes} SELECT {counts}", params)
         return
-    lists = defaultdict(list)
-    for pk, req, sup, score, rank in Match.objects.filter(requirement_id__in=ids).values_list(
-        "pk", "requirement_id", "supplier_id", "score", "rank"
-    ):
-        lists[req].append((-round(score * 100), sup, pk, rank))
-    changed, drop = [], []
-    for items in lists.values():
-        items.sort()
-        for position, (_score, _sup, pk, rank) in enumerate(items, start=1):
-            if position > top_n:
-                drop.append(pk)
-            elif rank != position:
-                changed.append(Match(pk=pk, rank=position))
-    if changed:
-        Match.objects.bulk_update(changed, ["rank"], batch_size=500)
-    if drop:
-        Match.objects.filter(pk__in=drop).delete()
+    if deletes:
+        Match.objects.filter(pk__in=deletes).delete()
+    if moved_pk:
+        Match.objects.bulk_update(
+            [Match(pk=pk, rank=rank) for pk, rank in zip(moved_pk, moved_rank, strict=True)],
+            ["rank"],
+            batch_size=500,
+        )
+    if upserts:
+        save_matches(upserts)

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from scipy import sparse
 
 from . import text as textmod
 from .vocabulary import Vocabulary
@@ -103,13 +102,9 @@ def _incidence(
     rows = np.searchsorted(ids, owners)
     rows = np.minimum(rows, len(ids) - 1)
     keep = (cols >= 0) & (ids[rows] == owners) if len(ids) else np.zeros(0, dtype=bool)
-    # Built as a scipy.sparse COO (duplicates collapse to 1); held dense because the code lists
-    # are tiny and BLAS multiplies small dense matrices faster than scipy.sparse.
-    coo = sparse.coo_matrix(
-        (np.ones(int(keep.sum()), dtype=np.float32), (rows[keep], cols[keep])),
-        shape=matrix.shape,
-    )
-    matrix[coo.row, coo.col] = 1.0
+    # Held dense because the code lists are tiny and BLAS multiplies small dense matrices faster
+    # than scipy.sparse. Duplicate pairs just set the same 1 again.
+    matrix[rows[keep], cols[keep]] = 1.0
     return matrix
 
 
