@@ -162,14 +162,19 @@ def seed_introductions(*, rng: random.Random, stdout, demo_supplier: Supplier | 
         counts["requested"] += 1
         # The demo UMKM keeps one request to answer itself.
         outcome = "wait" if index == 0 else _weighted(rng, OUTCOMES)
+        # Never before the supplier registered; answered ones at least 25 days ago.
+        earliest = max(supplier.created_at + timedelta(days=3), now - timedelta(days=330))
+        latest = now - timedelta(days=25)
+        if earliest >= latest:
+            outcome = "wait"
+        requested = earliest + (latest - earliest) * rng.random() if outcome != "wait" else None
         if outcome == "wait":
             _backdate(
                 introduction, now - timedelta(days=rng.randint(0, 5), hours=rng.randint(1, 20))
             )
         elif outcome == "expire":
-            _backdate(introduction, now - timedelta(days=rng.randint(20, 120)))
+            _backdate(introduction, requested)
         else:
-            requested = now - timedelta(days=rng.randint(25, 330))
             decided = requested + timedelta(days=rng.randint(1, 9))
             if outcome == "decline":
                 intro.introduction_decline(

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import email_address_mark_verified, staff_user_create
@@ -256,4 +257,21 @@ def seed_suppliers(*, rng: random.Random, count: int, users: dict[str, User]) ->
         elif statuses[supplier.nib] == "rejected":
             reason = REJECTION_REASONS[index % len(REJECTION_REASONS)]
             supplier_reject(supplier=supplier, by=ministry, reason=reason)
-    return len(created) + (0 if created_before else 1)
+    if not created_before:
+        created.append(owner_company)
+    _spread_registrations(random.Random(rng.random()), created)
+    return len(created)
+
+
+def _spread_registrations(rng: random.Random, suppliers: list[Supplier]) -> None:
+    """Registered over the past two years, verified days later, so that the ministry's monthly
+    figures and "days from registration to first introduction" look like a running program."""
+    now = timezone.now()
+    ids = sorted(s.pk for s in suppliers)
+    verified = dict(Supplier.objects.filter(pk__in=ids).values_list("pk", "verified_at"))
+    for pk in ids:
+        registered = now - timedelta(days=rng.randint(20, 730), minutes=rng.randint(0, 1439))
+        Supplier.objects.filter(pk=pk).update(
+            created_at=registered,
+            verified_at=registered + timedelta(days=rng.randint(2, 20)) if verified[pk] else None,
+        )
