@@ -110,6 +110,15 @@ def introductions_for_user(user: User) -> QuerySet[Introduction]:
     return queryset.filter(condition)
 
 
+def requests_waiting_for(supplier: Supplier) -> int:
+    """Buyers' requests this supplier has not answered yet (its dashboard shows them first)."""
+    return Introduction.objects.filter(
+        supplier=supplier,
+        direction=Introduction.Direction.BUYER_REQUEST,
+        status=Introduction.Status.REQUESTED,
+    ).count()
+
+
 def open_introduction(requirement: Requirement, supplier: Supplier) -> Introduction | None:
     return (
         Introduction.objects.filter(

@@ -17,6 +17,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from matchmaking.introductions import requests_waiting_for
+
 from . import selectors, services
 from .forms import (
     CAPABILITY_FIELDS,
@@ -141,6 +143,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "supplier": supplier,
             "completeness": selectors.supplier_completeness(supplier),
             "steps": selectors.STEPS,
+            "waiting": requests_waiting_for(supplier),
         },
     )
 

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -19,6 +20,7 @@ from suppliers.models import (
 )
 from tests.factories import (
     TINY_PDF,
+    IntroductionFactory,
     SupplierCertificationFactory,
     SupplierFactory,
     SupplierPhotoFactory,
@@ -346,3 +348,26 @@ def test_the_profile_page_uses_a_constant_number_of_queries(client, supplier):
     supplier.processes.add(*Process.objects.all()[:6])
     supplier.materials.add(*Material.objects.all()[:4])
     assert count_queries() == few
+
+
+def test_the_dashboard_puts_unanswered_buyer_requests_first(client, owner, supplier):
+    IntroductionFactory(supplier=supplier)
+    IntroductionFactory(supplier=supplier)
+    IntroductionFactory(supplier=supplier, status="accepted")
+    IntroductionFactory(supplier=supplier, direction="umkm_interest")  # the buyer must answer
+    client.force_login(owner)
+
+    html = client.get(reverse("suppliers:dashboard")).content.decode()
+
+    waiting = re.search(r'data-testid="requests-waiting">(.*?)</p>', html, re.S).group(1)
+    assert re.search(r"\b2\b", waiting)
+    assert reverse("introductions:list") in waiting
+
+
+def test_the_dashboard_says_nothing_when_no_request_waits(client, owner, supplier):
+    IntroductionFactory(supplier=supplier, status="declined")
+    client.force_login(owner)
+
+    html = client.get(reverse("suppliers:dashboard")).content.decode()
+
+    assert 'data-testid="requests-waiting"' not in html
