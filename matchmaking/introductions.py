@@ -110,13 +110,23 @@ def introductions_for_user(user: User) -> QuerySet[Introduction]:
     return queryset.filter(condition)
 
 
-def requests_waiting_for(supplier: Supplier) -> int:
-    """Buyers' requests this supplier has not answered yet (its dashboard shows them first)."""
-    return Introduction.objects.filter(
-        supplier=supplier,
-        direction=Introduction.Direction.BUYER_REQUEST,
-        status=Introduction.Status.REQUESTED,
-    ).count()
+def waiting_for_answer(user: User) -> int:
+    """Introductions the user's company was asked about and has not answered yet (its
+    dashboard shows them first)."""
+    asked = Q(pk__in=[])
+    supplier_membership = getattr(user, "supplier_membership", None)
+    if supplier_membership:
+        asked |= Q(
+            supplier_id=supplier_membership.supplier_id,
+            direction=Introduction.Direction.BUYER_REQUEST,
+        )
+    buyer_membership = getattr(user, "manufacturer_membership", None)
+    if buyer_membership:
+        asked |= Q(
+            requirement__manufacturer_id=buyer_membership.manufacturer_id,
+            direction=Introduction.Direction.UMKM_INTEREST,
+        )
+    return Introduction.objects.filter(asked, status=Introduction.Status.REQUESTED).count()
 
 
 def open_introduction(requirement: Requirement, supplier: Supplier) -> Introduction | None:

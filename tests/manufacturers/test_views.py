@@ -9,7 +9,13 @@ from django.utils import timezone
 from manufacturers import services
 from manufacturers.models import Manufacturer, Requirement
 from suppliers.models import Process
-from tests.factories import TINY_PDF, ManufacturerFactory, RequirementFactory
+from tests.factories import (
+    TINY_PDF,
+    IntroductionFactory,
+    ManufacturerFactory,
+    ManufacturerMemberFactory,
+    RequirementFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -344,3 +350,18 @@ def test_an_anonymous_visitor_of_an_invitation_is_asked_to_sign_up_or_log_in(cli
     assert response["Location"].startswith(reverse("account_login"))
     invitation.refresh_from_db()
     assert invitation.accepted_at is None
+
+
+def test_the_buyer_dashboard_puts_unanswered_umkm_interest_first(client):
+    member = ManufacturerMemberFactory(user__preferred_language="en")
+    requirement = RequirementFactory(manufacturer=member.manufacturer, status="open")
+    IntroductionFactory(requirement=requirement, direction="umkm_interest")
+    IntroductionFactory(requirement=requirement)  # a buyer request: the UMKM must answer
+    IntroductionFactory(direction="umkm_interest")  # another manufacturer's requirement
+    client.force_login(member.user)
+
+    html = client.get(reverse("manufacturers:dashboard")).content.decode()
+
+    waiting = re.search(r'data-testid="requests-waiting">(.*?)</p>', html, re.S).group(1)
+    assert "An UMKM is waiting for your answer." in waiting
+    assert reverse("introductions:list") in waiting
