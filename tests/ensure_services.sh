@@ -48,4 +48,15 @@ if ! answers "$redis_host" "$redis_port"; then
     exit 1
   }
 fi
+# The checks before pytest (makemigrations --check) connect to the database itself; pytest
+# creates its own test_<name>. Create the named one when missing so they run quietly.
+db_name=${database_url##*/}
+db_name=${db_name%%\?*}
+admin_url=${database_url%/*}/postgres
+if command -v psql >/dev/null && [ -n "$db_name" ]; then
+  if ! psql "$admin_url" -tAc "SELECT 1 FROM pg_database WHERE datname = '$db_name'" 2>/dev/null | grep -q 1; then
+    psql "$admin_url" -qc "CREATE DATABASE \"$db_name\"" >/dev/null 2>&1 \
+      && echo "Created the database $db_name."
+  fi
+fi
 echo "PostgreSQL at $pg_host:$pg_port and Redis at $redis_host:$redis_port are up."
