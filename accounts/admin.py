@@ -69,5 +69,5 @@ class UserAdmin(BaseUserAdmin):
             email_address_mark_verified(user=obj)
 
 
-# Outbox and notifications (issue 5); partners, API keys and consents (issue 6).
-from . import api_admin, notification_admin  # noqa: E402, F401
+# Outbox and notifications (issue 5).
+from . import notification_admin  # noqa: E402, F401

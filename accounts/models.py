@@ -86,7 +86,5 @@ class User(AbstractUser):
         return self.role == self.Role.BUYER
 
 
-# In their own modules: partner organisations, API keys and UMKM consents (issue 6); the
-# outbox, notifications and e-mail preferences (issue 5).
-from .api_models import *  # noqa: E402, F403
+# In its own module: the outbox, notifications and e-mail preferences (issue 5).
 from .notifications import *  # noqa: E402, F403

@@ -1,10 +1,9 @@
 from django.urls import path
 
-from . import consent_views, notification_views, views
+from . import notification_views, views
 
 urlpatterns = [
     path("profile/", views.profile, name="account_profile"),
-    path("partners/", consent_views.partner_consents, name="partner_consents"),
     path("notifications/", notification_views.notification_list, name="notifications"),
     path(
         "notifications/<int:pk>/read/",

@@ -107,9 +107,9 @@ def prepare(args) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
-    from accounts.api_models import PartnerConsent, PartnerOrganisation
-    from accounts.api_services import api_key_create
     from bench import synthetic
+    from partners.models import PartnerConsent, PartnerOrganisation
+    from partners.services import api_key_create
     from suppliers.models import Supplier
 
     call_command("migrate", verbosity=0)

@@ -8,8 +8,8 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import SimpleRouter
 
-from config.api.authentication import ApiKeyAuthentication
 from config.urls import urlpatterns as project_urlpatterns
+from partners.api.authentication import ApiKeyAuthentication
 from suppliers.models import Supplier
 
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "manufacturers",
     "matchmaking",
     "reports",
+    "partners",
 ]
 
 MIDDLEWARE = [
@@ -274,8 +275,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
-# The partner API (issue 6, config/api/) sets its own authentication, permissions and throttle.
-REST_FRAMEWORK["EXCEPTION_HANDLER"] = "config.api.exceptions.api_exception_handler"
+# The partner API (issue 6, partners/api/) sets its own authentication, permissions and throttle.
+REST_FRAMEWORK["EXCEPTION_HANDLER"] = "partners.api.exceptions.api_exception_handler"
 API_KEY_RATE_PER_MINUTE = env.int("API_KEY_RATE_PER_MINUTE", default=600)
 API_USER_RATE_PER_MINUTE = env.int("API_USER_RATE_PER_MINUTE", default=300)
 API_ANON_RATE_PER_MINUTE = env.int("API_ANON_RATE_PER_MINUTE", default=60)
@@ -292,7 +293,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1/",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "config.api.schema.add_error_responses",
+        "partners.api.schema.add_error_responses",
     ],
 }
 

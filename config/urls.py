@@ -10,6 +10,7 @@ urlpatterns = [
     # Django's language switch, also saving a logged-in user's choice on their account.
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
+    path("accounts/", include("partners.urls")),  # the UMKM's consent page
     path("accounts/", include("allauth.urls")),
     path("suppliers/", include("suppliers.urls")),
     path("buyers/", include("manufacturers.urls")),
@@ -17,7 +18,7 @@ urlpatterns = [
     path("introductions/", include("matchmaking.intro_urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("config.api.urls")),
+    path("api/v1/", include("partners.api.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -10,12 +10,12 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from accounts.api_models import ApiScope, PartnerConsent, PartnerOrganisation
-from accounts.api_services import api_key_create, consent_grant
 from accounts.models import User
-from config.api.authentication import forget_keys
 from manufacturers.models import Requirement
 from matchmaking.models import Introduction, Match, Partnership
+from partners.api.authentication import forget_keys
+from partners.models import ApiScope, PartnerConsent, PartnerOrganisation
+from partners.services import api_key_create, consent_grant
 from suppliers.models import Supplier
 from tests.factories import (
     AdminUserFactory,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from accounts.api_models import PartnerConsent
+from partners.models import PartnerConsent
 
 from .conftest import key_client, key_for, session_client
 

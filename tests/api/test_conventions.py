@@ -10,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from accounts.api_models import PartnerConsent
-from accounts.api_services import consent_grant, consent_revoke
-from config.api.authentication import forget_keys
+from partners.api.authentication import forget_keys
+from partners.models import PartnerConsent
+from partners.services import consent_grant, consent_revoke
 from suppliers.models import Supplier
 from tests.factories import SupplierCertificationFactory, SupplierFactory
 

@@ -15,10 +15,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.api_models import ApiKey, PartnerOrganisation
-from accounts.api_services import api_key_create, api_key_revoke
-from config.api import authentication
-from config.api.authentication import forget_keys
+from partners.api import authentication
+from partners.api.authentication import forget_keys
+from partners.models import ApiKey, PartnerOrganisation
+from partners.services import api_key_create, api_key_revoke
 
 from .conftest import key_client, session_client
 
@@ -198,7 +198,7 @@ def test_create_api_key_command_rejects_unknown_scopes(db):
 def test_admin_shows_a_new_key_once_and_stores_only_its_hash(world):
     admin = session_client(world.admin)
     response = admin.post(
-        "/admin/accounts/apikey/add/",
+        "/admin/partners/apikey/add/",
         {
             "partner": world.bank.pk,
             "name": "Sinkronisasi",
@@ -214,7 +214,7 @@ def test_admin_shows_a_new_key_once_and_stores_only_its_hash(world):
     assert api_key.hashed_key == hashlib.sha256(raw.encode()).hexdigest()
     assert key_client(raw).get("/api/v1/partnerships/").status_code == 200
     # Nowhere else: the change page shows the prefix, never the key or its hash.
-    change = admin.get(f"/admin/accounts/apikey/{api_key.pk}/change/").content.decode()
+    change = admin.get(f"/admin/partners/apikey/{api_key.pk}/change/").content.decode()
     assert raw not in change and api_key.hashed_key not in change
     assert api_key.prefix in change
 
@@ -222,7 +222,7 @@ def test_admin_shows_a_new_key_once_and_stores_only_its_hash(world):
 def test_admin_revoke_action(world):
     api_key, raw = api_key_create(partner=world.bank, scopes=["suppliers:read"])
     session_client(world.admin).post(
-        "/admin/accounts/apikey/", {"action": "revoke", "_selected_action": [api_key.pk]}
+        "/admin/partners/apikey/", {"action": "revoke", "_selected_action": [api_key.pk]}
     )
     assert ApiKey.objects.get(pk=api_key.pk).revoked_at is not None
     assert key_client(raw).get("/api/v1/suppliers/").status_code == 401

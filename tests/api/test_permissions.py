@@ -8,8 +8,8 @@ import json
 import pytest
 from django.db import transaction
 
-from accounts.api_models import ApiScope, PartnerConsent, PartnerManagedSupplier
-from accounts.api_services import consent_grant, consent_revoke
+from partners.models import ApiScope, PartnerConsent, PartnerManagedSupplier
+from partners.services import consent_grant, consent_revoke
 
 from .conftest import key_client, key_for, session_client
 

@@ -14,9 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.translation import gettext_lazy
 from rest_framework.renderers import JSONRenderer
 
-from accounts.api_models import PartnerManagedSupplier
-from config.api.renderers import ApiJSONRenderer
-from config.api.selectors import supplier_values
+from partners.api.renderers import ApiJSONRenderer
+from partners.api.selectors import supplier_values
+from partners.models import PartnerManagedSupplier
 from suppliers.models import Supplier
 from tests.factories import SupplierCertificationFactory, SupplierFactory
 
@@ -139,7 +139,7 @@ def test_content_negotiation_is_drfs(world, accept, status, content_type):
 
 
 def _filtered(**params):
-    from config.api.filters import SupplierFilter
+    from partners.api.filters import SupplierFilter
 
     return SupplierFilter(params, queryset=supplier_values()).qs
 

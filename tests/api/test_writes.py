@@ -10,8 +10,8 @@ import pytest
 from django.core.validators import MinValueValidator
 from django.utils import translation
 
-from accounts.api_models import PartnerManagedSupplier
 from manufacturers.models import Requirement
+from partners.models import PartnerManagedSupplier
 from suppliers.importing import import_suppliers_file
 from suppliers.importing.rows import COLUMNS
 from suppliers.models import Supplier

@@ -21,6 +21,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from suppliers.importing import (
     CREATED,
     SupplierUpsert,
@@ -30,9 +31,8 @@ from suppliers.importing import (
 from suppliers.importing.rows import COLUMN_OF_FIELD, COLUMNS, References, parse_row
 from suppliers.models import Supplier
 
-from .api_models import ApiKey, ApiScope, PartnerConsent, PartnerManagedSupplier
-from .api_models import PartnerOrganisation as Partner
-from .models import User
+from .models import ApiKey, ApiScope, PartnerConsent, PartnerManagedSupplier
+from .models import PartnerOrganisation as Partner
 
 KEY_PREFIX = "rk_"
 TOUCH_EVERY = timedelta(minutes=1)

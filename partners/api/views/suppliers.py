@@ -7,8 +7,8 @@ from rest_framework import exceptions, status, viewsets
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
-from accounts.api_models import ApiScope
-from accounts.api_services import partner_may_update, supplier_api_create, supplier_api_update
+from partners.models import ApiScope
+from partners.services import partner_may_update, supplier_api_create, supplier_api_update
 from suppliers.models import Supplier
 from suppliers.selectors import can_edit
 

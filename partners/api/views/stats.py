@@ -8,9 +8,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api_models import ApiScope
 from manufacturers.models import Requirement
 from matchmaking.models import Introduction, Match, Partnership
+from partners.models import ApiScope
 from suppliers.models import Supplier, VerificationStatus
 
 from .base import ApiViewMixin

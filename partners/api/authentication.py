@@ -17,8 +17,8 @@ from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
-from accounts.api_models import ApiKey, PartnerOrganisation
-from accounts.api_services import api_key_find, api_key_touch
+from partners.models import ApiKey, PartnerOrganisation
+from partners.services import api_key_find, api_key_touch
 
 KEYWORD = "Api-Key"
 KEY_CACHE_SECONDS = 5.0

@@ -23,8 +23,8 @@ from django.db.models import Q, QuerySet
 from django.db.models.query import ValuesIterable
 from django.utils import timezone
 
-from accounts.api_models import PartnerConsent, PartnerManagedSupplier, PartnerOrganisation
 from accounts.models import User
+from partners.models import PartnerConsent, PartnerManagedSupplier, PartnerOrganisation
 from suppliers.models import Supplier, SupplierCertification
 
 PUBLIC_COLUMNS = (

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.api_models import ApiScope, PartnerOrganisation
-from accounts.api_services import api_key_create
+from partners.models import ApiScope, PartnerOrganisation
+from partners.services import api_key_create
 
 
 class Command(BaseCommand):

@@ -1,10 +1,10 @@
-"""Tells drf-spectacular how API keys are sent (imported by ``config.api.urls``)."""
+"""Tells drf-spectacular how API keys are sent (imported by ``partners.api.urls``)."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):
-    target_class = "config.api.authentication.ApiKeyAuthentication"
+    target_class = "partners.api.authentication.ApiKeyAuthentication"
     name = "ApiKeyAuth"
 
     def get_security_definition(self, auto_schema):

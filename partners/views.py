@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from suppliers.models import SupplierMember
 
-from .api_models import PartnerConsent, PartnerOrganisation
-from .api_services import consent_grant, consent_revoke
+from .models import PartnerConsent, PartnerOrganisation
+from .services import consent_grant, consent_revoke
 
 
 @login_required
@@ -62,6 +62,6 @@ def partner_consents(request: HttpRequest) -> HttpResponse:
     ]
     return render(
         request,
-        "api_consent/consents.html",
+        "partners/consents.html",
         {"supplier": supplier, "rows": rows, "can_change": can_change},
     )

@@ -1,7 +1,8 @@
 """Partner organisations (banks, associations, BUMN programs), their API keys, the suppliers an
-association manages, and the consents UMKM give partners (imported by accounts.models).
+association manages, and the consents UMKM give partners.
 
-Rows change only through ``accounts.api_services``.
+Rows change only through ``partners.services``. The tables keep the names they had when these
+models lived in accounts (``accounts_*``), so moving them changed no row.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class PartnerOrganisation(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        db_table = "accounts_partnerorganisation"
         ordering = ["name"]
         verbose_name = _("partner organisation")
         verbose_name_plural = _("partner organisations")
@@ -82,6 +84,7 @@ class ApiKey(models.Model):
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     class Meta:
+        db_table = "accounts_apikey"
         ordering = ["-created_at", "-pk"]
         verbose_name = _("API key")
         verbose_name_plural = _("API keys")
@@ -116,6 +119,7 @@ class PartnerManagedSupplier(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        db_table = "accounts_partnermanagedsupplier"
         verbose_name = _("supplier managed by a partner")
         verbose_name_plural = _("suppliers managed by partners")
         constraints = [
@@ -171,6 +175,7 @@ class PartnerConsent(models.Model):
     )
 
     class Meta:
+        db_table = "accounts_partnerconsent"
         ordering = ["-granted_at", "-pk"]
         verbose_name = _("partner consent")
         verbose_name_plural = _("partner consents")

@@ -1,6 +1,6 @@
 """Supplier resources. Reads are built by ``selectors.supplier_representations`` (lean, values
 based); ``SupplierSerializer`` documents that shape in the schema. Writes take the CSV import's
-columns and go through its parsing and validation (``accounts.api_services``)."""
+columns and go through its parsing and validation (``partners.services``)."""
 
 from __future__ import annotations
 

@@ -15,12 +15,12 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import exceptions, viewsets
 from rest_framework.filters import OrderingFilter
 
-from accounts.api_models import ApiScope, PartnerConsent
 from manufacturers.models import Requirement
 from manufacturers.selectors import membership_of
 from matchmaking.introductions import introductions_for_user
 from matchmaking.models import Introduction, Match, MatchDecision, Partnership
 from matchmaking.partnerships import partnerships_for_user
+from partners.models import ApiScope, PartnerConsent
 
 from ..authentication import partner_of, site_user_of
 from ..etag import etag_response

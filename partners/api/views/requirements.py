@@ -9,10 +9,10 @@ from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
-from accounts.api_models import ApiScope
 from manufacturers import services
 from manufacturers.models import Requirement
 from manufacturers.selectors import membership_of
+from partners.models import ApiScope
 
 from ..authentication import partner_of, site_user_of
 from ..etag import etag_response

@@ -1,5 +1,5 @@
 """Admin for partner organisations, API keys (the key is shown once, on the page after adding
-it, and never stored) and consents; imported by accounts.admin."""
+it, and never stored) and consents."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .api_models import (
+from .models import (
     ApiKey,
     ApiScope,
     PartnerConsent,
     PartnerManagedSupplier,
     PartnerOrganisation,
 )
-from .api_services import api_key_create, api_key_revoke
+from .services import api_key_create, api_key_revoke
 
 
 class ApiKeyForm(forms.ModelForm):
@@ -101,7 +101,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
         # Rendered straight into this response: the key is in no message, cookie or session.
         return TemplateResponse(
             request,
-            "admin/accounts/apikey/created.html",
+            "admin/partners/apikey/created.html",
             {
                 **self.admin_site.each_context(request),
                 "title": _("API key created"),
