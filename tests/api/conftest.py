@@ -14,8 +14,9 @@ from accounts.api_models import ApiScope, PartnerConsent, PartnerOrganisation
 from accounts.api_services import api_key_create, consent_grant
 from accounts.models import User
 from config.api.authentication import forget_keys
+from introductions.models import Introduction, Partnership
 from manufacturers.models import Requirement
-from matchmaking.models import Introduction, Match, Partnership
+from matchmaking.models import Match
 from suppliers.models import Supplier
 from tests.factories import (
     AdminUserFactory,

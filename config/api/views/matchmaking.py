@@ -16,11 +16,11 @@ from rest_framework import exceptions, viewsets
 from rest_framework.filters import OrderingFilter
 
 from accounts.api_models import ApiScope, PartnerConsent
+from introductions.models import Introduction, Partnership
+from introductions.selectors import introductions_for_user, partnerships_for_user
 from manufacturers.models import Requirement
 from manufacturers.selectors import membership_of
-from matchmaking.introductions import introductions_for_user
-from matchmaking.models import Introduction, Match, MatchDecision, Partnership
-from matchmaking.partnerships import partnerships_for_user
+from matchmaking.models import Match, MatchDecision
 
 from ..authentication import partner_of, site_user_of
 from ..etag import etag_response

@@ -9,8 +9,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api_models import ApiScope
+from introductions.models import Introduction, Partnership
 from manufacturers.models import Requirement
-from matchmaking.models import Introduction, Match, Partnership
+from matchmaking.models import Match
 from suppliers.models import Supplier, VerificationStatus
 
 from .base import ApiViewMixin
