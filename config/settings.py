@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "suppliers",
     "manufacturers",
     "matchmaking",
+    "introductions",
     "reports",
     "partners",
 ]
@@ -251,16 +252,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=60.0),
     },
     # Introduction reminders after 7 days, expiry after 14.
-    "matchmaking-expire-introductions": {
-        "task": "matchmaking.intro_tasks.expire_introductions",
+    "introductions-expire": {
+        "task": "introductions.tasks.expire_introductions",
         "schedule": crontab(minute=5),
     },
-    "matchmaking-weekly-digests": {
-        "task": "matchmaking.intro_tasks.send_weekly_digests",
+    "introductions-weekly-digests": {
+        "task": "introductions.tasks.send_weekly_digests",
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),
     },
 }
-CELERY_IMPORTS = ["matchmaking.intro_tasks"]
 # Outbox: a claimed e-mail's lease must outlive the send task's hard time limit (120 s).
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)

@@ -15,7 +15,7 @@ urlpatterns = [
     path("suppliers/", include("suppliers.urls")),
     path("buyers/", include("manufacturers.urls")),
     path("matches/", include("matchmaking.urls")),
-    path("introductions/", include("matchmaking.intro_urls")),
+    path("introductions/", include("introductions.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("partners.api.urls")),

@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from matchmaking.introductions import waiting_for_answer
 from suppliers.models import VerificationStatus
 from suppliers.pagination import page_context
 
@@ -121,7 +120,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "membership": membership,
             "manufacturer": membership.manufacturer if membership else None,
-            "waiting": waiting_for_answer(request.user),
             "sections": sections,
             "status": status,
             "statuses": [

@@ -25,6 +25,3 @@ class MatchDecisionAdmin(admin.ModelAdmin):
 class ReadinessSummaryAdmin(admin.ModelAdmin):
     list_display = ("kind", "code", "province", "suppliers", "pairs", "batch", "computed_at")
     list_filter = ("kind", "code")
-
-
-from . import intro_admin  # noqa: E402, F401  (introductions and partnerships, issue 5)

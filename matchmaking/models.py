@@ -137,7 +137,3 @@ class ReadinessSummary(models.Model):
 
     def __str__(self) -> str:
         return f"+{self.code} ({self.province or '-'}): {self.suppliers} / {self.pairs}"
-
-
-# Introductions, partnerships and the size-class history live in their own module (issue 5).
-from .intro_models import *  # noqa: E402, F403

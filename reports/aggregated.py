@@ -16,7 +16,7 @@ from typing import Any
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.intro_models import Partnership
+from introductions.models import Partnership
 from suppliers.models import PartnershipPattern
 
 from .breakdowns import BREAKDOWN_COLUMNS, DIMENSIONS, breakdown_rows

@@ -12,7 +12,7 @@ from django.db.models import CharField, Count, DateField, F, Func, Q, Sum, Value
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.intro_models import Introduction
+from introductions.models import Introduction
 from suppliers.models import ComponentCategory, Province, SizeClass, VerificationStatus
 
 from .filters import Filters, introductions, partnerships, suppliers

@@ -26,7 +26,7 @@ from django.db.models import (
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.intro_models import Introduction, Partnership, SupplierSizeRecord
+from introductions.models import Introduction, Partnership, SupplierSizeRecord
 from suppliers.models import (
     PartnershipPattern,
     VerificationStatus,

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from django.db import connection
 
+from introductions.models import Introduction, Partnership, SupplierSizeRecord
 from manufacturers.models import Requirement
-from matchmaking.intro_models import Introduction, Partnership, SupplierSizeRecord
 from matchmaking.models import Match
 from suppliers.models import Province, SizeClass, Supplier
 

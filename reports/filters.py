@@ -8,8 +8,8 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from introductions.models import Introduction, Partnership
 from manufacturers.models import Requirement
-from matchmaking.intro_models import Introduction, Partnership
 from matchmaking.models import Match
 from suppliers.models import Supplier
 

@@ -17,8 +17,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from matchmaking.introductions import waiting_for_answer
-
 from . import selectors, services
 from .forms import (
     CAPABILITY_FIELDS,
@@ -143,7 +141,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "supplier": supplier,
             "completeness": selectors.supplier_completeness(supplier),
             "steps": selectors.STEPS,
-            "waiting": waiting_for_answer(request.user),
         },
     )
 

@@ -194,7 +194,7 @@ class MatchFactory(factory.django.DjangoModelFactory):
 
 class IntroductionFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "matchmaking.Introduction"
+        model = "introductions.Introduction"
 
     requirement = factory.SubFactory(RequirementFactory, status="open")
     supplier = factory.SubFactory(SupplierFactory)
@@ -206,7 +206,7 @@ class IntroductionFactory(factory.django.DjangoModelFactory):
 
 class PartnershipFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "matchmaking.Partnership"
+        model = "introductions.Partnership"
 
     introduction = factory.SubFactory(IntroductionFactory, status="accepted")
     stage = "in_discussion"
@@ -214,7 +214,7 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
 
 class SupplierSizeRecordFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "matchmaking.SupplierSizeRecord"
+        model = "introductions.SupplierSizeRecord"
 
     supplier = factory.SubFactory(SupplierFactory)
     size_class = factory.LazyFunction(lambda: SizeClass.objects.order_by("rank").first())

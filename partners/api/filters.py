@@ -8,8 +8,9 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 
+from introductions.models import Introduction, Partnership
 from manufacturers.models import Requirement
-from matchmaking.models import Introduction, Match, Partnership
+from matchmaking.models import Match
 from suppliers.models import Supplier, VerificationStatus
 
 from .selectors import holding_valid_certification

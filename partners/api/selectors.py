@@ -275,7 +275,7 @@ def _user_private_ids(user: User, ids: Sequence[int]) -> set[int]:
         visible.add(membership.supplier_id)
     buyer = getattr(user, "manufacturer_membership", None)
     if buyer is not None:
-        from matchmaking.models import Introduction
+        from introductions.models import Introduction
 
         visible |= set(
             Introduction.objects.filter(

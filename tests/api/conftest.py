@@ -11,8 +11,9 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
+from introductions.models import Introduction, Partnership
 from manufacturers.models import Requirement
-from matchmaking.models import Introduction, Match, Partnership
+from matchmaking.models import Match
 from partners.api.authentication import forget_keys
 from partners.models import ApiScope, PartnerConsent, PartnerOrganisation
 from partners.services import api_key_create, consent_grant

@@ -200,7 +200,7 @@ def test_other_lists_cost_a_fixed_number_of_queries(world, url, queries):
         return len(captured)
 
     before = count()
-    from matchmaking.models import Partnership
+    from introductions.models import Partnership
     from tests.factories import RequirementFactory
 
     from .conftest import _introduction, _match

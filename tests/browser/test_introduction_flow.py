@@ -12,9 +12,10 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import OutboxEmail
+from introductions.models import Introduction, Partnership
 from manufacturers.models import Requirement
 from matchmaking import data, services
-from matchmaking.models import Introduction, Match, Partnership
+from matchmaking.models import Match
 from tests.factories import ManufacturerMemberFactory, SupplierMemberFactory
 from tests.matching.helpers import make_requirement, make_supplier
 

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import OutboxEmail
-from matchmaking.models import Introduction
+from introductions.models import Introduction
 from tests.introductions.brokers import free_port, silent_server, use_broker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db]

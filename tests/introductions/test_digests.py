@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from accounts import outbox
 from accounts.models import OutboxEmail
+from introductions import digests
 from manufacturers.models import Requirement
-from matchmaking import digests
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Notification, OutboxEmail
-from matchmaking import introductions as intro
-from matchmaking.models import Introduction, IntroductionEvent
+from introductions import selectors
+from introductions import services as intro
+from introductions.models import Introduction, IntroductionEvent
 from tests.factories import (
     ManufacturerMemberFactory,
     SupplierMemberFactory,
@@ -170,7 +171,7 @@ def test_interest_in_a_closed_requirement_is_refused(db):
 
 def test_the_supplier_accepts_a_buyer_request_and_both_sides_are_told(pair):
     introduction = request(pair)
-    assert not intro.introduction_accepted_between(pair.requirement, pair.supplier)
+    assert not selectors.introduction_accepted_between(pair.requirement, pair.supplier)
 
     colleague = SupplierMemberFactory(supplier=pair.supplier, role="staff").user
     intro.introduction_accept(introduction=introduction, by=pair.umkm)
@@ -178,7 +179,7 @@ def test_the_supplier_accepts_a_buyer_request_and_both_sides_are_told(pair):
     introduction.refresh_from_db()
     assert introduction.status == Status.ACCEPTED
     assert introduction.decided_by == pair.umkm and introduction.decided_at
-    assert intro.introduction_accepted_between(pair.requirement, pair.supplier)
+    assert selectors.introduction_accepted_between(pair.requirement, pair.supplier)
     events = list(introduction.events.values_list("from_status", "to_status", "actor"))
     assert events == [("", "requested", pair.buyer.pk), ("requested", "accepted", pair.umkm.pk)]
     accepted = OutboxEmail.objects.filter(template="intro_accepted")
@@ -317,7 +318,7 @@ def test_accepted_introductions_never_expire(pair):
 def test_each_user_sees_only_their_own_companies_introductions(pair):
     introduction = request(pair)
     outsider = make_pair()
-    assert list(intro.introductions_for_user(pair.buyer)) == [introduction]
-    assert list(intro.introductions_for_user(pair.umkm)) == [introduction]
-    assert list(intro.introductions_for_user(outsider.buyer)) == []
-    assert list(intro.introductions_for_user(outsider.umkm)) == []
+    assert list(selectors.introductions_for_user(pair.buyer)) == [introduction]
+    assert list(selectors.introductions_for_user(pair.umkm)) == [introduction]
+    assert list(selectors.introductions_for_user(outsider.buyer)) == []
+    assert list(selectors.introductions_for_user(outsider.umkm)) == []

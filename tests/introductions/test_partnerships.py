@@ -8,9 +8,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import Notification, OutboxEmail
-from matchmaking import introductions as intro
-from matchmaking import partnerships as ps
-from matchmaking.models import Partnership, SupplierSizeRecord
+from introductions import partnerships as ps
+from introductions import selectors
+from introductions import services as intro
+from introductions.models import Partnership, SupplierSizeRecord
 from suppliers.models import PartnershipPattern, SizeClass
 from tests.factories import ManufacturerMemberFactory, SupplierMemberFactory
 
@@ -125,9 +126,9 @@ def test_size_class_history_shows_moving_up(pair, accepted):
         revenue_band="2b_15b",
         valid_from=date(2099, 1, 1),
     )
-    assert ps.supplier_size_on(pair.supplier, date(2025, 6, 1)).size_class == small
-    assert ps.supplier_moved_up(pair.supplier, date(2025, 1, 1), date(2099, 6, 1))
-    assert not ps.supplier_moved_up(pair.supplier, date(2025, 1, 1), date(2025, 6, 1))
+    assert selectors.supplier_size_on(pair.supplier, date(2025, 6, 1)).size_class == small
+    assert selectors.supplier_moved_up(pair.supplier, date(2025, 1, 1), date(2099, 6, 1))
+    assert not selectors.supplier_moved_up(pair.supplier, date(2025, 1, 1), date(2025, 6, 1))
     with pytest.raises(ValidationError):
         ps.supplier_size_record(
             supplier=pair.supplier, size_class=small, revenue_band="huge", valid_from=date.today()

@@ -11,10 +11,10 @@ from django.urls import reverse
 
 from accounts import outbox
 from accounts.models import EmailPreference, Notification
+from introductions import partnerships as ps
+from introductions import services as intro
+from introductions.models import Introduction, Partnership
 from manufacturers.models import RequirementAttachment
-from matchmaking import introductions as intro
-from matchmaking import partnerships as ps
-from matchmaking.models import Introduction, Partnership
 from tests.factories import (
     TINY_PDF,
     AdminUserFactory,

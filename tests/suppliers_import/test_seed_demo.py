@@ -113,7 +113,7 @@ def test_the_demo_umkm_owner_has_a_company():
 
 
 def test_the_demo_has_introductions_and_partnerships_at_every_stage():
-    from matchmaking.intro_models import Introduction, Partnership, SupplierSizeRecord
+    from introductions.models import Introduction, Partnership, SupplierSizeRecord
 
     output = seed()
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from matchmaking.models import Introduction, Match, MatchDecision, Partnership
+from introductions.models import Introduction, Partnership
+from matchmaking.models import Match, MatchDecision
 
 
 class MatchSerializer(serializers.ModelSerializer):

@@ -15,11 +15,11 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import exceptions, viewsets
 from rest_framework.filters import OrderingFilter
 
+from introductions.models import Introduction, Partnership
+from introductions.selectors import introductions_for_user, partnerships_for_user
 from manufacturers.models import Requirement
 from manufacturers.selectors import membership_of
-from matchmaking.introductions import introductions_for_user
-from matchmaking.models import Introduction, Match, MatchDecision, Partnership
-from matchmaking.partnerships import partnerships_for_user
+from matchmaking.models import Match, MatchDecision
 from partners.models import ApiScope, PartnerConsent
 
 from ..authentication import partner_of, site_user_of

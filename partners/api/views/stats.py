@@ -8,8 +8,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from introductions.models import Introduction, Partnership
 from manufacturers.models import Requirement
-from matchmaking.models import Introduction, Match, Partnership
+from matchmaking.models import Match
 from partners.models import ApiScope
 from suppliers.models import Supplier, VerificationStatus
 

@@ -17,8 +17,7 @@ from django.utils import timezone
 from accounts.models import EmailPreference, User
 from accounts.outbox import email_queue, unsubscribe_path
 from manufacturers.models import Requirement
-
-from .models import Match
+from matchmaking.models import Match
 
 TOP = 5
 

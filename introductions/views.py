@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from manufacturers.models import Requirement, RequirementAttachment
+from matchmaking.models import Match
 from suppliers import selectors as supplier_selectors
 from suppliers.models import PartnershipPattern
 
-from . import introductions as intro
-from . import partnerships
-from .intro_forms import DeclineForm, IntroductionMessageForm, PartnershipForm
-from .models import Introduction, Match, Partnership
+from . import partnerships, selectors, services
+from .forms import DeclineForm, IntroductionMessageForm, PartnershipForm
+from .models import Introduction, Partnership
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -41,7 +41,7 @@ def _visible_introduction(request: HttpRequest, pk: int) -> Introduction:
         ),
         pk=pk,
     )
-    if intro.is_party(request.user, introduction) or _is_admin(request.user):
+    if selectors.is_party(request.user, introduction) or _is_admin(request.user):
         return introduction
     raise Http404
 
@@ -60,8 +60,8 @@ def _form_errors(form, exc: ValidationError) -> None:
 
 @login_required
 def introduction_list(request: HttpRequest) -> HttpResponse:
-    items = list(intro.introductions_for_user(request.user).select_related("partnership"))
-    waiting = [i for i in items if i.is_requested and intro.can_answer(request.user, i)]
+    items = list(selectors.introductions_for_user(request.user).select_related("partnership"))
+    waiting = [i for i in items if i.is_requested and selectors.can_answer(request.user, i)]
     others = [i for i in items if i not in waiting]
     return render(request, "introductions/list.html", {"waiting": waiting, "others": others})
 
@@ -78,14 +78,14 @@ def introduction_request(request: HttpRequest, requirement_pk: int, supplier_pk:
     match = get_object_or_404(
         Match.objects.select_related("supplier"), requirement=requirement, supplier_id=supplier_pk
     )
-    existing = intro.open_introduction(requirement, match.supplier)
+    existing = selectors.open_introduction(requirement, match.supplier)
     if existing:
         messages.info(request, _("There is already an introduction for this supplier."))
         return redirect("introductions:detail", pk=existing.pk)
     form = IntroductionMessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            created = intro.introduction_request(
+            created = services.introduction_request(
                 requirement=requirement,
                 supplier=match.supplier,
                 by=user,
@@ -113,14 +113,14 @@ def introduction_interest(request: HttpRequest, requirement_pk: int):
     requirement = get_object_or_404(
         Requirement.objects.open().select_related("manufacturer"), pk=requirement_pk
     )
-    existing = intro.open_introduction(requirement, supplier)
+    existing = selectors.open_introduction(requirement, supplier)
     if existing:
         messages.info(request, _("There is already an introduction for this requirement."))
         return redirect("introductions:detail", pk=existing.pk)
     form = IntroductionMessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            created = intro.introduction_express_interest(
+            created = services.introduction_express_interest(
                 requirement=requirement,
                 supplier=supplier,
                 by=user,
@@ -147,9 +147,9 @@ def _history(introduction: Introduction) -> list[tuple]:
     for event in events:
         if event.actor is None:
             who = ""
-        elif intro.is_buyer_side(event.actor, introduction):
+        elif selectors.is_buyer_side(event.actor, introduction):
             who = introduction.requirement.manufacturer.name
-        elif intro.is_supplier_side(event.actor, introduction):
+        elif selectors.is_supplier_side(event.actor, introduction):
             who = introduction.supplier.legal_name
         else:
             who = "Rantai"
@@ -168,13 +168,15 @@ def introduction_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "requirement": requirement,
         "supplier": introduction.supplier,
         "events": _history(introduction),
-        "can_answer": introduction.is_requested and intro.can_answer(user, introduction),
-        "can_withdraw": introduction.is_requested and intro.can_withdraw(user, introduction),
-        "is_buyer_side": intro.is_buyer_side(user, introduction),
-        "is_supplier_side": intro.is_supplier_side(user, introduction),
+        "can_answer": introduction.is_requested and selectors.can_answer(user, introduction),
+        "can_withdraw": introduction.is_requested and selectors.can_withdraw(user, introduction),
+        "is_buyer_side": selectors.is_buyer_side(user, introduction),
+        "is_supplier_side": selectors.is_supplier_side(user, introduction),
         "accepted": accepted,
         "decline_form": DeclineForm(),
-        "buyer_contacts": list(intro.buyer_users(requirement).order_by("pk")) if accepted else [],
+        "buyer_contacts": list(selectors.buyer_users(requirement).order_by("pk"))
+        if accepted
+        else [],
         "attachments": list(requirement.attachments.all()) if accepted else [],
         "partnership": Partnership.objects.filter(introduction=introduction).first(),
     }
@@ -195,7 +197,7 @@ def _answer(request: HttpRequest, pk: int, action) -> HttpResponse:
 @require_POST
 def introduction_accept(request: HttpRequest, pk: int) -> HttpResponse:
     def accept(introduction):
-        intro.introduction_accept(introduction=introduction, by=request.user)
+        services.introduction_accept(introduction=introduction, by=request.user)
         messages.success(request, _("Accepted: you can now see each other's contact details."))
 
     return _answer(request, pk, accept)
@@ -211,7 +213,7 @@ def introduction_decline(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("introductions:detail", pk=introduction.pk)
 
     def decline(introduction):
-        intro.introduction_decline(
+        services.introduction_decline(
             introduction=introduction, by=request.user, reason=form.cleaned_data["reason"]
         )
         messages.success(request, _("Declined."))
@@ -223,7 +225,7 @@ def introduction_decline(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def introduction_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     def withdraw(introduction):
-        intro.introduction_withdraw(introduction=introduction, by=request.user)
+        services.introduction_withdraw(introduction=introduction, by=request.user)
         messages.success(request, _("Request withdrawn."))
 
     return _answer(request, pk, withdraw)
@@ -258,7 +260,7 @@ def partnership_start(request: HttpRequest, pk: int) -> HttpResponse:
     existing = Partnership.objects.filter(introduction=introduction).first()
     if existing:
         return redirect("introductions:partnership", pk=existing.pk)
-    if not introduction.is_accepted or not intro.is_party(request.user, introduction):
+    if not introduction.is_accepted or not selectors.is_party(request.user, introduction):
         raise Http404
     form = PartnershipForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -322,7 +324,7 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     user = request.user
-    can_edit = partnerships.can_edit_partnership(user, partnership)
+    can_edit = selectors.can_edit_partnership(user, partnership)
     if not (can_edit or _is_admin(user)):
         raise Http404
     form = PartnershipForm(request.POST or None, instance=partnership)

@@ -1,9 +1,9 @@
-"""Double opt-in introductions: the state machine, who may do what, and what each side is told.
+"""Double opt-in introductions: the state machine and what each side is told.
 
 requested → accepted | declined | expired | withdrawn. A buyer request is answered by the
 supplier's members; an UMKM's expression of interest by the buyer's members. Only the side that
 asked may withdraw. Every transition writes an IntroductionEvent, the in-app notifications and the
-outbox e-mails in the same transaction.
+outbox e-mails in the same transaction. Who may do what, and the reads, are in ``selectors``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,53 +20,13 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.outbox import notify
 from manufacturers.models import Requirement
+from matchmaking.models import Match
 from suppliers.models import Supplier
 
-from .models import INTRODUCTION_TTL, REMINDER_AFTER, Introduction, IntroductionEvent, Match
+from .models import INTRODUCTION_TTL, REMINDER_AFTER, Introduction, IntroductionEvent
+from .selectors import buyer_users, can_answer, can_withdraw, supplier_users
 
 MAX_MESSAGE = 1000
-
-
-# --- who is on which side ---------------------------------------------------------------------
-
-
-def buyer_users(requirement: Requirement) -> QuerySet[User]:
-    return User.objects.filter(
-        manufacturer_membership__manufacturer_id=requirement.manufacturer_id, is_active=True
-    )
-
-
-def supplier_users(supplier: Supplier) -> QuerySet[User]:
-    return User.objects.filter(supplier_membership__supplier_id=supplier.pk, is_active=True)
-
-
-def is_buyer_side(user: User, introduction: Introduction) -> bool:
-    membership = getattr(user, "manufacturer_membership", None) if user.is_authenticated else None
-    return bool(
-        membership and membership.manufacturer_id == introduction.requirement.manufacturer_id
-    )
-
-
-def is_supplier_side(user: User, introduction: Introduction) -> bool:
-    membership = getattr(user, "supplier_membership", None) if user.is_authenticated else None
-    return bool(membership and membership.supplier_id == introduction.supplier_id)
-
-
-def is_party(user: User, introduction: Introduction) -> bool:
-    return is_buyer_side(user, introduction) or is_supplier_side(user, introduction)
-
-
-def can_answer(user: User, introduction: Introduction) -> bool:
-    """The side that was asked: the supplier for a buyer request, the buyer for an interest."""
-    if introduction.from_buyer:
-        return is_supplier_side(user, introduction)
-    return is_buyer_side(user, introduction)
-
-
-def can_withdraw(user: User, introduction: Introduction) -> bool:
-    if introduction.from_buyer:
-        return is_buyer_side(user, introduction)
-    return is_supplier_side(user, introduction)
 
 
 def _asking_users(introduction: Introduction) -> QuerySet[User]:
@@ -79,67 +39,6 @@ def _answering_users(introduction: Introduction) -> QuerySet[User]:
     if introduction.from_buyer:
         return supplier_users(introduction.supplier)
     return buyer_users(introduction.requirement)
-
-
-# --- reads ------------------------------------------------------------------------------------
-
-
-def introduction_accepted_between(requirement: Requirement, supplier: Supplier) -> bool:
-    """Whether the two firms agreed to meet: contacts, target price and drawings are shared."""
-    return Introduction.objects.filter(
-        requirement=requirement, supplier=supplier, status=Introduction.Status.ACCEPTED
-    ).exists()
-
-
-def introductions_for_user(user: User) -> QuerySet[Introduction]:
-    """Introductions of the user's company (either side); every one for administrators."""
-    queryset = Introduction.objects.select_related(
-        "requirement", "requirement__manufacturer", "supplier"
-    )
-    if not user.is_authenticated:
-        return queryset.none()
-    if user.is_superuser or user.role == User.Role.ADMIN:
-        return queryset
-    condition = Q(pk__in=[])
-    supplier_membership = getattr(user, "supplier_membership", None)
-    if supplier_membership:
-        condition |= Q(supplier_id=supplier_membership.supplier_id)
-    buyer_membership = getattr(user, "manufacturer_membership", None)
-    if buyer_membership:
-        condition |= Q(requirement__manufacturer_id=buyer_membership.manufacturer_id)
-    return queryset.filter(condition)
-
-
-def waiting_for_answer(user: User) -> int:
-    """Introductions the user's company was asked about and has not answered yet (its
-    dashboard shows them first)."""
-    asked = Q(pk__in=[])
-    supplier_membership = getattr(user, "supplier_membership", None)
-    if supplier_membership:
-        asked |= Q(
-            supplier_id=supplier_membership.supplier_id,
-            direction=Introduction.Direction.BUYER_REQUEST,
-        )
-    buyer_membership = getattr(user, "manufacturer_membership", None)
-    if buyer_membership:
-        asked |= Q(
-            requirement__manufacturer_id=buyer_membership.manufacturer_id,
-            direction=Introduction.Direction.UMKM_INTEREST,
-        )
-    return Introduction.objects.filter(asked, status=Introduction.Status.REQUESTED).count()
-
-
-def open_introduction(requirement: Requirement, supplier: Supplier) -> Introduction | None:
-    return (
-        Introduction.objects.filter(
-            requirement=requirement, supplier=supplier, status__in=Introduction.OPEN_STATUSES
-        )
-        .order_by("-requested_at")
-        .first()
-    )
-
-
-# --- writes -----------------------------------------------------------------------------------
 
 
 def _detail_path(introduction: Introduction) -> str:

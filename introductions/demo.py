@@ -14,13 +14,18 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from manufacturers.models import Manufacturer, ManufacturerMember, Requirement
+from matchmaking.models import Match
+from matchmaking.services import rescore_everything
 from suppliers.models import PartnershipPattern, SizeClass, Supplier, SupplierMember
 
-from . import introductions as intro
-from . import partnerships
-from .intro_models import Introduction, IntroductionEvent, Partnership, PartnershipEvent
-from .models import Match
-from .services import rescore_everything
+from . import partnerships, services
+from .models import (
+    INTRODUCTION_TTL,
+    Introduction,
+    IntroductionEvent,
+    Partnership,
+    PartnershipEvent,
+)
 
 # How many buyer requests the demo makes, and what becomes of them.
 REQUESTS = 48
@@ -87,7 +92,7 @@ def _pairs(rng: random.Random, demo_supplier: Supplier | None) -> list[Match]:
 def _backdate(introduction: Introduction, requested, decided=None) -> None:
     Introduction.objects.filter(pk=introduction.pk).update(
         requested_at=requested,
-        expires_at=requested + intro.INTRODUCTION_TTL,
+        expires_at=requested + INTRODUCTION_TTL,
         **({"decided_at": decided} if decided else {}),
     )
     events = list(IntroductionEvent.objects.filter(introduction=introduction).order_by("pk"))
@@ -153,7 +158,7 @@ def seed_introductions(*, rng: random.Random, stdout, demo_supplier: Supplier | 
     for index, match in enumerate(_pairs(rng, demo_supplier)):
         requirement, supplier = match.requirement, match.supplier
         buyer, owner = _buyer_of(requirement.manufacturer), _owner_of(supplier)
-        introduction = intro.introduction_request(
+        introduction = services.introduction_request(
             requirement=requirement,
             supplier=supplier,
             by=buyer,
@@ -177,12 +182,12 @@ def seed_introductions(*, rng: random.Random, stdout, demo_supplier: Supplier | 
         else:
             decided = requested + timedelta(days=rng.randint(1, 9))
             if outcome == "decline":
-                intro.introduction_decline(
+                services.introduction_decline(
                     introduction=introduction, by=owner, reason=rng.choice(DECLINE_REASONS)
                 )
                 _backdate(introduction, requested, decided)
                 continue
-            intro.introduction_accept(introduction=introduction, by=owner)
+            services.introduction_accept(introduction=introduction, by=owner)
             _backdate(introduction, requested, decided)
             counts["accepted"] += 1
             if rng.random() < 0.75:
@@ -192,7 +197,7 @@ def seed_introductions(*, rng: random.Random, stdout, demo_supplier: Supplier | 
                 counts["partnerships"] += 1
                 if first and partnership.stage in ("contract", "active") and supplier.size_class_id:
                     counts["moved_up"] += rng.random() < 0.4 and _moved_up(partnership, buyer)
-    intro.introductions_expire(now=now)
+    services.introductions_expire(now=now)
     stdout.write(
         _(
             "Demo introductions requested: %(requested)d (accepted: %(accepted)d), "

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from suppliers.models import PartnershipPattern
 
-from .introductions import MAX_MESSAGE
 from .models import Partnership
+from .services import MAX_MESSAGE
 
 
 class IntroductionMessageForm(forms.Form):

@@ -1,4 +1,4 @@
-"""Periodic introduction and digest tasks (listed in CELERY_IMPORTS; the beat schedule runs them).
+"""Periodic introduction and digest tasks (the beat schedule in config/settings.py runs them).
 
 Each is idempotent: a second run, or a redelivery, finds nothing left to do.
 """
@@ -9,7 +9,7 @@ import logging
 
 from celery import shared_task
 
-from . import digests, introductions
+from . import digests, services
 
 logger = logging.getLogger(__name__)
 
@@ -17,8 +17,8 @@ logger = logging.getLogger(__name__)
 @shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=240, time_limit=300)
 def expire_introductions() -> dict[str, int]:
     result = {
-        "reminded": introductions.introductions_remind(),
-        "expired": introductions.introductions_expire(),
+        "reminded": services.introductions_remind(),
+        "expired": services.introductions_expire(),
     }
     logger.info("expire_introductions: %s", result)
     return result

@@ -1,4 +1,4 @@
-"""Admin for introductions, partnerships and size records; imported by matchmaking.admin."""
+"""Admin for introductions, partnerships and size records."""
 
 from __future__ import annotations
 

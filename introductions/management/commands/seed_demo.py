@@ -1,7 +1,9 @@
 """``manage.py seed_demo [--if-empty] [--suppliers N]``: demo companies and demo log-ins.
 
-Deterministic (one seeded random generator), so running it again changes nothing. The buyer
-side lives in ``manufacturers.demo``, introductions and partnerships in ``matchmaking.demo``.
+Deterministic (one seeded random generator), so running it again changes nothing. The UMKM side
+lives in ``suppliers.demo``, the buyer side in ``manufacturers.demo``, introductions and
+partnerships in ``introductions.demo``; the command sits here, in the app above all three, so that
+none of them has to import another's demo.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from introductions.demo import seed_introductions
 from manufacturers.demo import seed_manufacturers
-from matchmaking.demo import seed_introductions
 from suppliers.demo import (
     ADMIN_EMAIL,
     DEFAULT_SUPPLIERS,

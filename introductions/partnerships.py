@@ -2,7 +2,8 @@
 
 Stages move forward (in discussion → sample / trial order → contract → active; steps may be
 skipped) or to "ended" with a reason from any stage; "ended" is final. Either side may update;
-every change is kept as a PartnershipEvent ``{field: [old, new]}``.
+every change is kept as a PartnershipEvent ``{field: [old, new]}``. The reads (who may edit,
+the size class on a day, "naik kelas") are in ``selectors``.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from accounts.models import User
 from accounts.outbox import notify
 from suppliers.models import PartnershipPattern, SizeClass, Supplier
 
-from .introductions import buyer_users, is_buyer_side, is_party, supplier_users
 from .models import Introduction, Partnership, PartnershipEvent, SupplierSizeRecord
+from .selectors import buyer_users, can_edit_partnership, is_buyer_side, is_party, supplier_users
 
 EDITABLE = (
     "pattern",
@@ -33,10 +34,6 @@ EDITABLE = (
     "financing",
     "notes",
 )
-
-
-def can_edit_partnership(user: User, partnership: Partnership) -> bool:
-    return is_party(user, partnership.introduction)
 
 
 def _check_stage(old: str, new: str, ended_reason: str) -> None:
@@ -168,12 +165,6 @@ def partnership_update(*, partnership: Partnership, by: User, **fields: Any) -> 
     return partnership
 
 
-def partnerships_for_user(user: User):
-    from .introductions import introductions_for_user
-
-    return Partnership.objects.filter(introduction__in=introductions_for_user(user))
-
-
 # --- size-class history ("naik kelas") --------------------------------------------------------
 
 
@@ -195,17 +186,3 @@ def supplier_size_record(
         defaults={"size_class": size_class, "revenue_band": revenue_band, "recorded_by": by},
     )
     return record
-
-
-def supplier_size_on(supplier: Supplier, day: date) -> SupplierSizeRecord | None:
-    return (
-        SupplierSizeRecord.objects.filter(supplier=supplier, valid_from__lte=day)
-        .order_by("-valid_from")
-        .first()
-    )
-
-
-def supplier_moved_up(supplier: Supplier, since: date, until: date) -> bool:
-    """Naik kelas: a higher size class at ``until`` than at ``since``."""
-    before, after = supplier_size_on(supplier, since), supplier_size_on(supplier, until)
-    return bool(before and after and after.size_class.rank > before.size_class.rank)

@@ -1,7 +1,8 @@
 """Introductions (double opt-in), partnerships and the dated size-class history of suppliers.
 
-Imported at the end of matchmaking.models. Rows change only through matchmaking.introductions and
-matchmaking.partnerships, which also write the event history.
+Rows change only through introductions.services and introductions.partnerships, which also write
+the event history. The tables keep the names they had when these models lived in matchmaking
+(``db_table``), so moving the app moved no data.
 """
 
 from __future__ import annotations
@@ -12,16 +13,6 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-__all__ = [
-    "INTRODUCTION_TTL",
-    "REMINDER_AFTER",
-    "Introduction",
-    "IntroductionEvent",
-    "Partnership",
-    "PartnershipEvent",
-    "SupplierSizeRecord",
-]
 
 INTRODUCTION_TTL = timedelta(days=14)
 REMINDER_AFTER = timedelta(days=7)
@@ -83,6 +74,7 @@ class Introduction(models.Model):
     )
 
     class Meta:
+        db_table = "matchmaking_introduction"
         ordering = ["-requested_at", "-pk"]
         verbose_name = _("introduction")
         verbose_name_plural = _("introductions")
@@ -149,6 +141,7 @@ class IntroductionEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
+        db_table = "matchmaking_introductionevent"
         ordering = ["at", "pk"]
         verbose_name = _("introduction event")
         verbose_name_plural = _("introduction events")
@@ -205,6 +198,7 @@ class Partnership(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        db_table = "matchmaking_partnership"
         ordering = ["-created_at", "-pk"]
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")
@@ -241,6 +235,7 @@ class PartnershipEvent(models.Model):
     changes = models.JSONField(_("changes"), default=dict)
 
     class Meta:
+        db_table = "matchmaking_partnershipevent"
         ordering = ["at", "pk"]
         verbose_name = _("partnership event")
         verbose_name_plural = _("partnership events")
@@ -283,6 +278,7 @@ class SupplierSizeRecord(models.Model):
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     class Meta:
+        db_table = "matchmaking_suppliersizerecord"
         ordering = ["supplier", "valid_from"]
         verbose_name = _("supplier size record")
         verbose_name_plural = _("supplier size records")
