@@ -50,8 +50,7 @@ def today() -> date:
 
 
 def _engine(day: date | None = None) -> tuple[Vocabulary, Engine]:
-    vocab = data.load_vocabulary()
-    return vocab, Engine(vocab, day or today())
+    return data.load_engine(day or today())
 
 
 def _lock_requirements(ids: Iterable[int]) -> None:
