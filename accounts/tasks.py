@@ -1,4 +1,4 @@
-"""Outbox tasks: thin wrappers over accounts.outbox (late acks, redelivery on a lost worker)."""
+"""Outbox tasks: thin wrappers over accounts.delivery (late acks, redelivery on a lost worker)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import logging
 
 from celery import shared_task
 
-from . import outbox
+from . import delivery
 
 logger = logging.getLogger(__name__)
 
@@ -15,14 +15,14 @@ logger = logging.getLogger(__name__)
 # is dead before another one may take its row over.
 @shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=90, time_limit=120)
 def send_outbox_email(email_id: int) -> str:
-    result = outbox.outbox_send(email_id)
+    result = delivery.outbox_send(email_id)
     logger.info("send_outbox_email %s: %s", email_id, result)
     return result
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=100, time_limit=120)
 def outbox_sweep() -> dict[str, int]:
-    counts = outbox.outbox_sweep()
+    counts = delivery.outbox_sweep()
     if counts:
         logger.info("outbox_sweep: %s", counts)
     return counts

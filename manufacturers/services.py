@@ -24,7 +24,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from matchmaking.triggers import requirement_changed
 from suppliers.models import VerificationStatus
 from suppliers.services import company_verification_set
 
@@ -36,6 +35,7 @@ from .models import (
     RequirementAttachment,
     RequirementRevision,
 )
+from .signals import requirement_changed
 from .validators import normalize_npwp
 
 MANUFACTURER_FIELDS = ("name", "kind", "npwp", "province", "address", "website")
@@ -327,7 +327,8 @@ def requirement_update(
             requirement=requirement, changed_by=changed_by, changes=changes
         )
     if requirement.is_open:
-        requirement_changed(requirement.pk)  # rescore its matches after commit
+        # Matchmaking listens and rescores its matches after the commit
+        requirement_changed.send(sender=Requirement, requirement_id=requirement.pk)
     return requirement
 
 
@@ -357,7 +358,7 @@ def requirement_publish(
     requirement.status = Requirement.Status.OPEN
     requirement.published_at = timezone.now()
     requirement.save(update_fields=["status", "published_at", "updated_at"])
-    requirement_changed(requirement.pk)
+    requirement_changed.send(sender=Requirement, requirement_id=requirement.pk)
     return requirement
 
 
@@ -380,7 +381,8 @@ def requirement_close(*, requirement: Requirement, by: User | None, reason: str)
     requirement.close_reason = reason
     requirement.closed_at = timezone.now()
     requirement.save(update_fields=["status", "close_reason", "closed_at", "updated_at"])
-    requirement_changed(requirement.pk)  # its matches are removed
+    # Matchmaking listens and removes its matches
+    requirement_changed.send(sender=Requirement, requirement_id=requirement.pk)
     return requirement
 
 

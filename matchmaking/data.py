@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -31,6 +31,7 @@ from suppliers.models import (
 )
 
 from .engine import (
+    Engine,
     ProvinceInfo,
     RequirementArrays,
     SupplierArrays,
@@ -60,6 +61,12 @@ def clear_caches() -> None:
 
 
 # --- vocabulary -------------------------------------------------------------------------------
+
+
+def load_engine(day: date) -> tuple[Vocabulary, Engine]:
+    """The cached vocabulary and an engine that judges validity dates as of ``day``."""
+    vocab = load_vocabulary()
+    return vocab, Engine(vocab, day)
 
 
 def load_vocabulary(using: str = "default") -> Vocabulary:

@@ -76,9 +76,7 @@ def write_summary(vocab: Vocabulary, sups: SupplierArrays, readiness: Readiness,
 def refresh_readiness(low_id: int, high_id: int, *, day: date | None = None) -> int:
     """Recomputes the readiness summary of the suppliers with ids in [low_id, high_id] (a batch
     of the nightly job); returns the summary rows written."""
-    from .services import _engine
-
-    vocab, engine = _engine(day)
+    vocab, engine = data.load_engine(day or timezone.localdate())
     ids = list(
         Supplier.objects.filter(id__gte=low_id, id__lte=high_id).values_list("id", flat=True)
     )

@@ -39,6 +39,8 @@ logger = logging.getLogger(__name__)
 
 ADVISORY_LOCK_CLASS = 0x52414E  # "RAN": requirement match lists
 BLOCK_SIZE = 128
+# Candidates beyond the top N scored by the pair formula before the final cut (see _write_block).
+RANK_SLACK = 4
 
 
 def top_n() -> int:
@@ -50,8 +52,7 @@ def today() -> date:
 
 
 def _engine(day: date | None = None) -> tuple[Vocabulary, Engine]:
-    vocab = data.load_vocabulary()
-    return vocab, Engine(vocab, day or today())
+    return data.load_engine(day or today())
 
 
 def _lock_requirements(ids: Iterable[int]) -> None:
@@ -73,10 +74,12 @@ def _match_rows(
     sups: SupplierArrays,
     s_idx: np.ndarray,
     ranks: np.ndarray,
+    result: dict | None = None,
 ) -> list[store.Row]:
     if len(r_idx) == 0:
         return []
-    result = engine.score_pairs(reqs, r_idx, sups, s_idx)
+    if result is None:
+        result = engine.score_pairs(reqs, r_idx, sups, s_idx)
     facts = pair_facts(engine, reqs, r_idx, sups, s_idx, result)
     scores = (centi(result["score"]) / 100.0).tolist()
     names = list(result["components"])
@@ -97,6 +100,31 @@ def _match_rows(
         )
         for i in range(len(requirement_ids))
     ]
+
+
+def rank_by_stored_score(
+    groups: np.ndarray, supplier_ids: np.ndarray, stored_centi: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the entries that make each group's (requirement's) top ``k``, and their ranks:
+    best stored score (in hundredths) first, ties to the smaller supplier id, as ``top_k`` and
+    ``_place`` order them."""
+    order = np.lexsort((supplier_ids, -stored_centi, groups))
+    grouped = groups[order]
+    position = np.arange(len(order)) - np.searchsorted(grouped, grouped) + 1
+    kept = position <= k
+    return order[kept], position[kept]
+
+
+def _take(result: dict, positions: np.ndarray) -> dict:
+    """The pair-scoring result restricted to ``positions`` (every array in it, nested too)."""
+    taken = {}
+    for name, value in result.items():
+        if isinstance(value, dict):
+            taken[name] = _take(value, positions)
+        else:
+            array = np.asarray(value)
+            taken[name] = array if array.ndim == 0 else array[positions]  # a scalar is shared
+    return taken
 
 
 @dataclass
@@ -133,14 +161,19 @@ def _write_block(
     """Replaces the match lists of the requirements in ``requested_ids`` (open ones: from
     ``block``; the others are no longer open and lose their matches)."""
     k = top_n()
-    best = top_k(block["score"], block["excluded"], sups.ids, k) if len(rows) else []
+    # The block's float32 sums may differ from the stored (pair) score in the last bit, which can
+    # flip a rounding: take a few more candidates and rank them by exactly the stored score.
+    best = top_k(block["score"], block["excluded"], sups.ids, k + RANK_SLACK) if len(rows) else []
     empty = np.zeros(0, np.int64)
     r_idx = np.concatenate(
         [np.full(len(b), r, np.int64) for r, b in zip(rows, best, strict=True)] or [empty]
     )
     s_idx = np.concatenate(best or [empty]).astype(np.int64)
-    ranks = np.concatenate([np.arange(1, len(b) + 1) for b in best] or [empty])
-    match_rows = _match_rows(engine, reqs, r_idx, sups, s_idx, ranks)
+    result = engine.score_pairs(reqs, r_idx, sups, s_idx)
+    keep, ranks = rank_by_stored_score(r_idx, sups.ids[s_idx], centi(result["score"]), k)
+    match_rows = _match_rows(
+        engine, reqs, r_idx[keep], sups, s_idx[keep], ranks, _take(result, keep)
+    )
     stats.removed += store.save_matches(match_rows, replace_for=requested_ids)
     stats.matches += len(match_rows)
     stats.pairs += int(block["score"].size) if len(rows) else 0

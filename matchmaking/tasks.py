@@ -14,7 +14,8 @@ from django.db import OperationalError, transaction
 from manufacturers.models import Requirement
 from suppliers.models import Supplier
 
-from . import readiness, services, triggers
+from . import readiness, services
+from .debounce import clear_pending, schedule_after_commit
 from .models import ReadinessSummary
 
 logger = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ SUPPLIER_CHUNK = 5000
 
 @shared_task(soft_time_limit=60, time_limit=90, **RETRY)
 def score_requirement(requirement_id: int) -> dict:
-    triggers.clear_pending("requirement", requirement_id)
+    clear_pending("requirement", requirement_id)
     stats = services.score_requirement(requirement_id)
     logger.info("score_requirement %s: %s", requirement_id, stats.as_dict())
     return stats.as_dict()
@@ -42,11 +43,11 @@ def score_requirement(requirement_id: int) -> dict:
 
 @shared_task(soft_time_limit=60, time_limit=90, **RETRY)
 def score_supplier(supplier_id: int) -> dict:
-    triggers.clear_pending("supplier", supplier_id)
+    clear_pending("supplier", supplier_id)
     stats = services.score_supplier(supplier_id)
     # A list the supplier fell out of needs its next-best supplier: rescore those requirements.
     for requirement_id in stats.refills:
-        triggers.requirement_changed(requirement_id)
+        schedule_after_commit(score_requirement, "requirement", requirement_id)
     logger.info("score_supplier %s: %s", supplier_id, stats.as_dict())
     return stats.as_dict()
 

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from matchmaking.triggers import supplier_changed
 
 from .models import (
     CertificationType,
@@ -27,6 +26,7 @@ from .models import (
     SupplierPhoto,
     VerificationStatus,
 )
+from .signals import supplier_changed
 
 # A Supplier or a Manufacturer: both carry the same verification fields.
 VerifiableCompany = TypeVar("VerifiableCompany", bound=models.Model)
@@ -79,7 +79,8 @@ def _save(supplier: Supplier, many: dict[str, Iterable]) -> Supplier:
     supplier.save()
     for name, values in many.items():
         getattr(supplier, name).set(values)
-    supplier_changed(supplier.pk)  # rescore its matches after commit
+    # Matchmaking listens and rescores its matches after the commit
+    supplier_changed.send(sender=Supplier, supplier_id=supplier.pk)
     return supplier
 
 
@@ -129,7 +130,7 @@ def certification_add(
     certification.full_clean()
     certification.save()
     supplier.save(update_fields=["updated_at"])
-    supplier_changed(supplier.pk)
+    supplier_changed.send(sender=Supplier, supplier_id=supplier.pk)
     return certification
 
 
@@ -143,7 +144,7 @@ def certification_set(
     )
     # The matching engine's cached index notices profile changes by updated_at.
     supplier.save(update_fields=["updated_at"])
-    supplier_changed(supplier.pk)
+    supplier_changed.send(sender=Supplier, supplier_id=supplier.pk)
     return certification
 
 
@@ -153,7 +154,7 @@ def certification_delete(*, certification: SupplierCertification) -> None:
     certification.document.delete(save=False)
     certification.delete()
     supplier.save(update_fields=["updated_at"])
-    supplier_changed(supplier.pk)
+    supplier_changed.send(sender=Supplier, supplier_id=supplier.pk)
 
 
 @transaction.atomic
@@ -202,7 +203,7 @@ def company_verification_set(
 @transaction.atomic
 def supplier_verify(*, supplier: Supplier, by: User) -> Supplier:
     company_verification_set(company=supplier, by=by, status=VerificationStatus.VERIFIED)
-    supplier_changed(supplier.pk)
+    supplier_changed.send(sender=Supplier, supplier_id=supplier.pk)
     return supplier
 
 
@@ -211,5 +212,5 @@ def supplier_reject(*, supplier: Supplier, by: User, reason: str) -> Supplier:
     company_verification_set(
         company=supplier, by=by, status=VerificationStatus.REJECTED, reason=reason
     )
-    supplier_changed(supplier.pk)
+    supplier_changed.send(sender=Supplier, supplier_id=supplier.pk)
     return supplier

@@ -28,20 +28,20 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import CertificationType, Supplier, SupplierCertification
 from ..services import M2M_FIELDS, PROFILE_FIELDS
+from ..signals import suppliers_bulk_saved
 from .csv_common import CREATED, UNCHANGED, UPDATED
 
 FK_FIELDS = ("size_class", "province", "regency")
 CHUNK = 500
 
-# Bulk writes skip post_save and m2m_changed; listeners (e.g. match rescoring) hear this instead,
-# once per batch after the commit, with the primary keys of every created or updated supplier.
-suppliers_bulk_saved = Signal()
+# Bulk writes skip post_save and m2m_changed; listeners (e.g. match rescoring) hear
+# ``suppliers_bulk_saved`` instead, once per batch after the commit, with the primary keys of every
+# created or updated supplier.
 
 
 @dataclass

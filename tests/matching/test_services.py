@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import numpy as np
 import pytest
 from django.db import connection
 
@@ -216,3 +217,32 @@ def test_readiness_finds_the_one_missing_certificate_and_process():
     assert [(r["kind"], r["code"], r["suppliers"], r["pairs"]) for r in again] == [
         (r["kind"], r["code"], r["suppliers"], r["pairs"]) for r in overview.values()
     ]
+
+
+@pytest.mark.django_db
+def test_ranks_follow_exactly_the_stored_scores(settings, monkeypatch):
+    # The block scorer and the pair scorer may round a score differently in its last float32 bit;
+    # skew the pair scorer (the one whose score is stored) so that its order disagrees with the
+    # block's, and the stored ranks must still follow the stored scores, ties to the smaller id.
+    settings.MATCH_TOP_N = 4
+    suppliers = [make_supplier(capacity=100 * (10 - i)) for i in range(8)]
+    requirement = make_requirement(annual_volume=12 * 500)
+    pair_scores = services.Engine.score_pairs
+    # One inside the block's top 4 (its rank must change) and one just beyond it (it must enter).
+    favoured = {suppliers[3].id, suppliers[4].id}
+
+    def skewed(self, reqs, r_idx, sups, s_idx, *args, **kwargs):
+        result = pair_scores(self, reqs, r_idx, sups, s_idx, *args, **kwargs)
+        lift = np.isin(sups.ids[np.asarray(s_idx)], list(favoured)).astype(np.float32) * 40
+        result["score"] = np.minimum(result["score"] + lift, np.float32(100))
+        return result
+
+    monkeypatch.setattr(services.Engine, "score_pairs", skewed)
+    services.score_requirement(requirement.id)
+    rows = list(
+        Match.objects.filter(requirement=requirement).values_list("rank", "score", "supplier_id")
+    )
+    by_rank = [(score, supplier) for _, score, supplier in sorted(rows)]
+    assert [rank for rank, _, _ in sorted(rows)] == [1, 2, 3, 4]
+    assert by_rank == sorted(by_rank, key=lambda row: (-row[0], row[1]))
+    assert {supplier for _, supplier in by_rank[:2]} == favoured
