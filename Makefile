@@ -1,22 +1,22 @@
-# Rantai: `make run` serves the app on the embedded default; `make test` runs the whole suite
-# against real PostgreSQL and Redis. Both build on `make install`.
+# Rantai: `make run` serves the app on the embedded PostgreSQL; `make test` runs the whole suite
+# on the same embedded server (or DATABASE_URL's) and Redis. Both build on `make install`.
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-# Embedded default for `make run`: SQLite file, tasks in-process, e-mail to the console.
-RUN_ENV := DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 REDIS_URL= \
-	CELERY_TASK_ALWAYS_EAGER=true EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
+# `make run`: the embedded PostgreSQL (data in .pgdata/) unless DATABASE_URL is set, tasks
+# in-process, e-mail to the console.
+RUN_ENV := DEBUG=true REDIS_URL= CELERY_TASK_ALWAYS_EAGER=true \
+	EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
 
-# `make test` talks to real services; override either variable to point elsewhere.
-DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rantai
+# `make test`: the test settings live in tests/environment.py (pytest loads it first); the same
+# module runs the checks before pytest with those settings, on the same database. Redis is the
+# real one; DATABASE_URL (unset: the embedded server) and REDIS_URL point elsewhere. This
+# default is for `make services`; the tests' is the same.
 REDIS_URL ?= redis://127.0.0.1:6379/1
-TEST_ENV := DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) CELERY_TASK_ALWAYS_EAGER=false \
-	DEBUG=false SECRET_KEY=test-only-key-never-used-in-production-0123456789abcdef \
-	SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false \
-	STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage
+WITH_TEST_ENV := $(BIN)/python -m tests.environment --
 
 .PHONY: install run test lint format services chromium messages clean
 
@@ -40,10 +40,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 run: install
-	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
-	$(RUN_ENV) $(BIN)/python manage.py seed_demo --if-empty
-	@echo "Rantai is at http://127.0.0.1:$(PORT)/  (demo log-ins are printed above)"
-	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(RUN_ENV) PORT=$(PORT) PYTHON=$(BIN)/python $(BIN)/python tools/embedded_pg.py -- tools/run_demo.sh
 
 services:
 	@bash tests/ensure_services.sh "$(DATABASE_URL)" "$(REDIS_URL)"
@@ -52,11 +49,11 @@ chromium:
 	@bash tests/ensure_chromium.sh
 
 test: install services chromium
-	$(TEST_ENV) $(BIN)/python manage.py check --fail-level WARNING
-	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(WITH_TEST_ENV) $(BIN)/python manage.py check --fail-level WARNING
+	$(WITH_TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint:
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports

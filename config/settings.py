@@ -1,8 +1,8 @@
 """Rantai settings: one module, driven by environment variables (django-environ).
 
-The embedded default (no environment at all) is what `make run` uses: SQLite, Celery tasks run
-in-process, e-mail printed to the console. Production sets DATABASE_URL, REDIS_URL, SECRET_KEY,
-DEBUG=false, ALLOWED_HOSTS and the EMAIL_* variables.
+PostgreSQL only. `make run` starts the embedded PostgreSQL (tools/embedded_pg.py sets
+DATABASE_URL) with Celery tasks in-process and e-mail printed to the console. Production sets
+DATABASE_URL, REDIS_URL, SECRET_KEY, DEBUG=false, ALLOWED_HOSTS and the EMAIL_* variables.
 """
 
 import os
@@ -98,7 +98,7 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/rantai")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

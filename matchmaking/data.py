@@ -202,7 +202,7 @@ def _few_requirements_pg(
 def load_suppliers(
     vocab: Vocabulary, ids: list[int] | None = None, using: str = "default"
 ) -> SupplierArrays:
-    if ids is not None and len(ids) <= FEW and connections[using].vendor == "postgresql":
+    if ids is not None and len(ids) <= FEW:
         return _few_suppliers_pg(vocab, ids, using)
     suppliers = Supplier.objects.using(using).order_by()
     through = {
@@ -247,7 +247,7 @@ def load_requirements(
     open_only: bool = True,
     using: str = "default",
 ) -> RequirementArrays:
-    if ids is not None and len(ids) <= FEW and connections[using].vendor == "postgresql":
+    if ids is not None and len(ids) <= FEW:
         return _few_requirements_pg(vocab, ids, open_only, using)
     requirements = Requirement.objects.using(using).order_by()
     if open_only:
@@ -420,19 +420,8 @@ def for_supplier_rescore(
     vocab: Vocabulary, supplier_id: int, using: str = "default"
 ) -> SupplierRescore:
     """The supplier, the freshness check of the requirement arrays and the lists the supplier is
-    in, read in one query on PostgreSQL (three elsewhere)."""
+    in, read in one query."""
     connection = connections[using]
-    if connection.vendor != "postgresql":
-        supplier = load_suppliers(vocab, [supplier_id], using)
-        lists = set(
-            Match.objects.using(using)
-            .filter(supplier_id=supplier_id)
-            .order_by()
-            .values_list("requirement_id", flat=True)
-        )
-        signature = requirement_signature(using)
-        requirements = requirement_index(vocab, using, signature=signature)
-        return SupplierRescore(supplier, requirements, signature, lists)
     signature_sql, params = requirement_signature_sql()
     sql = (
         "SELECT sig.*, ARRAY(SELECT m.requirement_id FROM "

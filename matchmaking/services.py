@@ -1,8 +1,8 @@
 """Writes matches: score one requirement, one supplier, or everything; upsert; remove stale.
 
 Every write for a requirement's match list happens under that requirement's lock (a PostgreSQL
-transaction-level advisory lock; SQLite serialises writers anyway), and the data is read after the
-lock is taken, so two workers scoring the same requirement at once leave the same rows as one.
+transaction-level advisory lock), and the data is read after the lock is taken, so two workers
+scoring the same requirement at once leave the same rows as one.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def _engine(day: date | None = None) -> tuple[Vocabulary, Engine]:
 def _lock_requirements(ids: Iterable[int]) -> None:
     """Takes the match-list locks of these requirements, in id order (no deadlocks)."""
     ids = sorted({int(i) for i in ids})
-    if not ids or connection.vendor != "postgresql":
+    if not ids:
         return
     with connection.cursor() as cursor:
         cursor.execute(
@@ -258,20 +258,9 @@ def _lock_and_read(
     """Takes the locks of ``lock_ids``, then reads whether the requirements of ``list_ids`` are
     as the arrays hold them (open exactly when in ``open_ids``, not updated after ``latest``,
     the newest ``updated_at`` the arrays were checked against), the lists the supplier is in and
-    the stored rows of ``list_ids``. On PostgreSQL one round trip of two statements: the reads
-    get a snapshot taken once the locks are held."""
+    the stored rows of ``list_ids``. One round trip of two statements: the reads get a snapshot
+    taken once the locks are held."""
     lists = sorted(list_ids)
-    if connection.vendor != "postgresql":
-        _lock_requirements(lock_ids)
-        found = Requirement.objects.filter(id__in=lists).values_list("id", "status", "updated_at")
-        same = [
-            latest is not None
-            and updated_at <= latest
-            and (status == Requirement.Status.OPEN) == (pk in open_ids)
-            for pk, status, updated_at in found
-        ]
-        unchanged = len(same) == len(lists) and all(same)
-        return unchanged, store.lists_of_supplier(supplier_id), store.entries(lists)
     sql = (
         "SELECT (SELECT count(*) FILTER (WHERE r.updated_at <= %s "  # noqa: S608
         "AND (r.status = %s) = (r.id = ANY(%s::bigint[]))) = %s "
@@ -344,12 +333,12 @@ def score_supplier(supplier_id: int, *, day: date | None = None) -> Stats:
     that is not stored might now rank above it: that requirement is rescored (enqueued, returned
     in ``Stats.refills``).
 
-    On PostgreSQL six round trips whatever the number of lists: begin; the supplier, the
-    freshness check of the requirement arrays and the lists it is in; the N-th entries of the
-    lists it may enter; the locks of the affected lists, then (a snapshot taken once they are
-    held) whether those requirements or its lists changed meanwhile, and their rows; one
-    statement writing the new ranks; commit. The new ranks are computed here from the stored
-    scores, so only rows whose rank changes are written.
+    Six round trips whatever the number of lists: begin; the supplier, the freshness check of
+    the requirement arrays and the lists it is in; the N-th entries of the lists it may enter;
+    the locks of the affected lists, then (a snapshot taken once they are held) whether those
+    requirements or its lists changed meanwhile, and their rows; one statement writing the new
+    ranks; commit. The new ranks are computed here from the stored scores, so only rows whose
+    rank changes are written.
     """
     started = time.perf_counter()
     stats = Stats(suppliers=1)
@@ -474,8 +463,7 @@ def rescore_everything(*, day: date | None = None, processes: int = 1) -> Stats:
     chunks = [req_ids[i : i + BLOCK_SIZE] for i in range(0, len(req_ids), BLOCK_SIZE)]
     found = Readiness.empty(len(sups), vocab)
     # Forked processes use their own connections: they cannot see an open transaction's rows.
-    # SQLite serialises writers anyway (and a test database may live in memory): one process.
-    parallel = connection.vendor == "postgresql" and not connection.in_atomic_block
+    parallel = not connection.in_atomic_block
     if processes > 1 and len(chunks) > 1 and parallel:
         _forked = (engine, vocab, sups, chunks)
         connections.close_all()
@@ -496,12 +484,11 @@ def rescore_everything(*, day: date | None = None, processes: int = 1) -> Stats:
         part_stats, found = _score_chunks(engine, vocab, sups, chunks)
         for name in ("requirements", "pairs", "matches", "removed"):
             setattr(stats, name, getattr(stats, name) + getattr(part_stats, name))
-    if connection.vendor == "postgresql":
-        # Every list was just rewritten: fresh planner statistics, or the small per-list lookups
-        # that follow (score_supplier, score_requirement) may get plans for a table of unknown
-        # size (parallel scans, JIT) until autovacuum, if it runs at all, analyzes it.
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {Match._meta.db_table}")
+    # Every list was just rewritten: fresh planner statistics, or the small per-list lookups
+    # that follow (score_supplier, score_requirement) may get plans for a table of unknown
+    # size (parallel scans, JIT) until autovacuum, if it runs at all, analyzes it.
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Match._meta.db_table}")
     with transaction.atomic():
         # This run covered every supplier: it replaces every batch.
         ReadinessSummary.objects.all().delete()

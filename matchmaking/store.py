@@ -1,18 +1,16 @@
 # ruff: noqa: S608 - table names are module constants; every value is a query parameter.
 """Persisting match lists: idempotent upserts, stale-row removal and re-ranking.
 
-On PostgreSQL whole lists (``save_matches``) go through ``COPY`` into a temporary table, then one
+Whole lists (``save_matches``) go through ``COPY`` into a temporary table, then one
 ``INSERT ... ON CONFLICT (requirement_id, supplier_id) DO UPDATE`` and one anti-join ``DELETE``:
 set-based, so half a million rows take seconds. The few rows one supplier changes
 (``write_changes``) go as arrays in a single statement instead: no temporary table, one round
-trip. Elsewhere (the embedded SQLite default) the same semantics use
-``bulk_create(update_conflicts=True)`` and ORM updates and deletes.
+trip.
 """
 
 from __future__ import annotations
 
 import io
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -29,10 +27,6 @@ Row = tuple[int, int, float, int, dict, dict]
 
 TABLE = Match._meta.db_table
 STAGE = "matchmaking_match_stage"
-
-
-def _postgres() -> bool:
-    return connection.vendor == "postgresql"
 
 
 def _json(value: dict) -> str:
@@ -59,116 +53,50 @@ def save_matches(rows: Sequence[Row], *, replace_for: Iterable[int] | None = Non
     given for them (everything else in those lists is removed); returns the rows removed."""
     now = timezone.now()
     replace = sorted({int(r) for r in replace_for}) if replace_for is not None else None
-    if _postgres():
-        with connection.cursor() as cursor:
-            _stage(cursor, rows)
-            cursor.execute(
-                f"INSERT INTO {TABLE} (requirement_id, supplier_id, score, rank, components, "
-                "facts, engine_version, computed_at) "
-                f"SELECT requirement_id, supplier_id, score, rank, components, facts, %s, %s "
-                f"FROM {STAGE} "
-                "ON CONFLICT (requirement_id, supplier_id) DO UPDATE SET score = EXCLUDED.score, "
-                "rank = EXCLUDED.rank, components = EXCLUDED.components, facts = EXCLUDED.facts, "
-                "engine_version = EXCLUDED.engine_version, computed_at = EXCLUDED.computed_at",
-                [ENGINE_VERSION, now],
-            )
-            if not replace:
-                return 0
-            cursor.execute(
-                f"DELETE FROM {TABLE} m WHERE m.requirement_id = ANY(%s) AND NOT EXISTS ("
-                f"SELECT 1 FROM {STAGE} s WHERE s.requirement_id = m.requirement_id "
-                "AND s.supplier_id = m.supplier_id)",
-                [replace],
-            )
-            return cursor.rowcount
-    Match.objects.bulk_create(
-        [
-            Match(
-                requirement_id=req,
-                supplier_id=sup,
-                score=score,
-                rank=rank,
-                components=components,
-                facts=facts,
-                engine_version=ENGINE_VERSION,
-                computed_at=now,
-            )
-            for req, sup, score, rank, components, facts in rows
-        ],
-        batch_size=500,
-        update_conflicts=True,
-        unique_fields=["requirement", "supplier"],
-        update_fields=["score", "rank", "components", "facts", "engine_version", "computed_at"],
-    )
-    if not replace:
-        return 0
-    keep = defaultdict(list)
-    for req, sup, *_rest in rows:
-        keep[req].append(sup)
-    removed = 0
-    for req in replace:
-        removed += (
-            Match.objects.filter(requirement_id=req).exclude(supplier_id__in=keep[req]).delete()[0]
+    with connection.cursor() as cursor:
+        _stage(cursor, rows)
+        cursor.execute(
+            f"INSERT INTO {TABLE} (requirement_id, supplier_id, score, rank, components, "
+            "facts, engine_version, computed_at) "
+            f"SELECT requirement_id, supplier_id, score, rank, components, facts, %s, %s "
+            f"FROM {STAGE} "
+            "ON CONFLICT (requirement_id, supplier_id) DO UPDATE SET score = EXCLUDED.score, "
+            "rank = EXCLUDED.rank, components = EXCLUDED.components, facts = EXCLUDED.facts, "
+            "engine_version = EXCLUDED.engine_version, computed_at = EXCLUDED.computed_at",
+            [ENGINE_VERSION, now],
         )
-    return removed
-
-
-def lists_of_supplier(supplier_id: int) -> set[int]:
-    """The requirements whose stored list holds this supplier."""
-    # No ORDER BY (the model's default ordering would make PostgreSQL walk another index).
-    return set(
-        Match.objects.filter(supplier_id=supplier_id)
-        .order_by()
-        .values_list("requirement_id", flat=True)
-    )
-
-
-def nth_entries(requirement_ids: list[int], n: int) -> dict[int, tuple[int, int]]:
-    """requirement id -> (score in hundredths, supplier id) of the entry ranked ``n``."""
-    if not requirement_ids:
-        return {}
-    if _postgres():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT requirement_id, score, supplier_id FROM {TABLE} "
-                "WHERE rank = %s AND requirement_id = ANY(%s)",
-                [n, list(requirement_ids)],
-            )
-            found = cursor.fetchall()
-    else:
-        found = Match.objects.filter(rank=n, requirement_id__in=requirement_ids).values_list(
-            "requirement_id", "score", "supplier_id"
+        if not replace:
+            return 0
+        cursor.execute(
+            f"DELETE FROM {TABLE} m WHERE m.requirement_id = ANY(%s) AND NOT EXISTS ("
+            f"SELECT 1 FROM {STAGE} s WHERE s.requirement_id = m.requirement_id "
+            "AND s.supplier_id = m.supplier_id)",
+            [replace],
         )
-    return {req: (round(score * 100), sup) for req, score, sup in found}
+        return cursor.rowcount
 
 
 def nth_entry_arrays(
     requirement_ids: Sequence[int], n: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``nth_entries`` as arrays sorted by requirement id: (requirement ids, scores in
-    hundredths, supplier ids)."""
-    if _postgres() and len(requirement_ids):
-        with connection.cursor() as cursor:
-            # Arrays: one row to parse instead of thousands.
-            cursor.execute(
-                "SELECT coalesce(array_agg(requirement_id ORDER BY requirement_id), '{}'), "
-                "coalesce(array_agg(score ORDER BY requirement_id), '{}'), "
-                "coalesce(array_agg(supplier_id ORDER BY requirement_id), '{}') "
-                f"FROM {TABLE} WHERE rank = %s AND requirement_id = ANY(%s::bigint[])",
-                [n, list(requirement_ids)],
-            )
-            req, score, sup = cursor.fetchone()
-        return (
-            np.array(req, dtype=np.int64),
-            np.rint(np.array(score, dtype=np.float64) * 100.0),
-            np.array(sup, dtype=np.int64),
+    """The entries ranked ``n`` of these lists, as arrays sorted by requirement id:
+    (requirement ids, scores in hundredths, supplier ids)."""
+    if not len(requirement_ids):
+        return np.zeros(0, np.int64), np.zeros(0, np.float64), np.zeros(0, np.int64)
+    with connection.cursor() as cursor:
+        # Arrays: one row to parse instead of thousands.
+        cursor.execute(
+            "SELECT coalesce(array_agg(requirement_id ORDER BY requirement_id), '{}'), "
+            "coalesce(array_agg(score ORDER BY requirement_id), '{}'), "
+            "coalesce(array_agg(supplier_id ORDER BY requirement_id), '{}') "
+            f"FROM {TABLE} WHERE rank = %s AND requirement_id = ANY(%s::bigint[])",
+            [n, list(requirement_ids)],
         )
-    found = nth_entries(list(requirement_ids), n)
-    req = sorted(found)
+        req, score, sup = cursor.fetchone()
     return (
         np.array(req, dtype=np.int64),
-        np.array([found[r][0] for r in req], dtype=np.float64),
-        np.array([found[r][1] for r in req], dtype=np.int64),
+        np.rint(np.array(score, dtype=np.float64) * 100.0),
+        np.array(sup, dtype=np.int64),
     )
 
 
@@ -200,78 +128,50 @@ ENTRIES_SQL = (
 )
 
 
-def entries(requirement_ids: Sequence[int]) -> Entries:
-    """Every stored row of these lists."""
-    ids = sorted({int(r) for r in requirement_ids})
-    if _postgres():
-        with connection.cursor() as cursor:
-            cursor.execute(ENTRIES_SQL, [ids])
-            return Entries.from_columns(*cursor.fetchone())
-    rows = list(
-        Match.objects.filter(requirement_id__in=ids)
-        .order_by()
-        .values_list("pk", "requirement_id", "supplier_id", "score", "rank")
-    )
-    columns = list(zip(*rows, strict=True)) if rows else [[]] * 5
-    return Entries.from_columns(*columns)
-
-
 def write_changes(
     upserts: Sequence[Row], moves: tuple[Sequence[int], Sequence[int]], deletes: Sequence[int]
 ) -> None:
     """Applies a re-ranking computed by the caller: upserts ``upserts`` (unique pair), sets
     the rank of the rows ``moves`` = (primary keys, ranks), deletes the rows ``deletes`` (primary
-    keys). On PostgreSQL in one statement (small batches: arrays, no temporary table)."""
+    keys), in one statement (small batches: arrays, no temporary table)."""
     moved_pk, moved_rank = [int(x) for x in moves[0]], [int(x) for x in moves[1]]
     deletes = [int(x) for x in deletes]
     now = timezone.now()
-    if _postgres():
-        parts, params = [], []
-        if upserts:
-            parts.append(
-                f"INSERT INTO {TABLE} (requirement_id, supplier_id, score, rank, components, "
-                "facts, engine_version, computed_at) "
-                "SELECT r, s, sc, k, c, f, %s, %s FROM unnest(%s::bigint[], %s::bigint[], "
-                "%s::float8[], %s::int[], %s::jsonb[], %s::jsonb[]) AS t(r, s, sc, k, c, f) "
-                "ON CONFLICT (requirement_id, supplier_id) DO UPDATE SET score = EXCLUDED.score, "
-                "rank = EXCLUDED.rank, components = EXCLUDED.components, "
-                "facts = EXCLUDED.facts, engine_version = EXCLUDED.engine_version, "
-                "computed_at = EXCLUDED.computed_at RETURNING 1"
-            )
-            params += [
-                ENGINE_VERSION,
-                now,
-                [row[0] for row in upserts],
-                [row[1] for row in upserts],
-                [row[2] for row in upserts],
-                [row[3] for row in upserts],
-                [orjson.dumps(row[4]).decode() for row in upserts],
-                [orjson.dumps(row[5]).decode() for row in upserts],
-            ]
-        if moved_pk:
-            parts.append(
-                f"UPDATE {TABLE} m SET rank = t.k FROM unnest(%s::bigint[], %s::int[]) "
-                "AS t(id, k) WHERE m.id = t.id RETURNING 1"
-            )
-            params += [moved_pk, moved_rank]
-        if deletes:
-            parts.append(f"DELETE FROM {TABLE} WHERE id = ANY(%s::bigint[]) RETURNING 1")
-            params += [deletes]
-        if not parts:
-            return
-        # Data-modifying CTEs: one statement, one round trip. They touch disjoint rows.
-        ctes = ", ".join(f"w{i} AS ({sql})" for i, sql in enumerate(parts))
-        counts = ", ".join(f"(SELECT count(*) FROM w{i})" for i in range(len(parts)))
-        with connection.cursor() as cursor:
-            cursor.execute(f"WITH {ctes} SELECT {counts}", params)
-        return
-    if deletes:
-        Match.objects.filter(pk__in=deletes).delete()
-    if moved_pk:
-        Match.objects.bulk_update(
-            [Match(pk=pk, rank=rank) for pk, rank in zip(moved_pk, moved_rank, strict=True)],
-            ["rank"],
-            batch_size=500,
-        )
+    parts, params = [], []
     if upserts:
-        save_matches(upserts)
+        parts.append(
+            f"INSERT INTO {TABLE} (requirement_id, supplier_id, score, rank, components, "
+            "facts, engine_version, computed_at) "
+            "SELECT r, s, sc, k, c, f, %s, %s FROM unnest(%s::bigint[], %s::bigint[], "
+            "%s::float8[], %s::int[], %s::jsonb[], %s::jsonb[]) AS t(r, s, sc, k, c, f) "
+            "ON CONFLICT (requirement_id, supplier_id) DO UPDATE SET score = EXCLUDED.score, "
+            "rank = EXCLUDED.rank, components = EXCLUDED.components, "
+            "facts = EXCLUDED.facts, engine_version = EXCLUDED.engine_version, "
+            "computed_at = EXCLUDED.computed_at RETURNING 1"
+        )
+        params += [
+            ENGINE_VERSION,
+            now,
+            [row[0] for row in upserts],
+            [row[1] for row in upserts],
+            [row[2] for row in upserts],
+            [row[3] for row in upserts],
+            [orjson.dumps(row[4]).decode() for row in upserts],
+            [orjson.dumps(row[5]).decode() for row in upserts],
+        ]
+    if moved_pk:
+        parts.append(
+            f"UPDATE {TABLE} m SET rank = t.k FROM unnest(%s::bigint[], %s::int[]) "
+            "AS t(id, k) WHERE m.id = t.id RETURNING 1"
+        )
+        params += [moved_pk, moved_rank]
+    if deletes:
+        parts.append(f"DELETE FROM {TABLE} WHERE id = ANY(%s::bigint[]) RETURNING 1")
+        params += [deletes]
+    if not parts:
+        return
+    # Data-modifying CTEs: one statement, one round trip. They touch disjoint rows.
+    ctes = ", ".join(f"w{i} AS ({sql})" for i, sql in enumerate(parts))
+    counts = ", ".join(f"(SELECT count(*) FROM w{i})" for i in range(len(parts)))
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {ctes} SELECT {counts}", params)

@@ -113,15 +113,6 @@ def api_key_find(raw: str) -> ApiKey | None:
     if not raw.startswith(KEY_PREFIX) or "." not in raw:
         return None
     prefix = raw[len(KEY_PREFIX) :].split(".", 1)[0]
-    if connection.vendor != "postgresql":  # other databases need the ORM's type converters
-        api_key = (
-            ApiKey.objects.select_related("partner")
-            .filter(prefix=prefix, revoked_at__isnull=True, partner__is_active=True)
-            .first()
-        )
-        if api_key is None or not hmac.compare_digest(api_key.hashed_key, hash_key(raw)):
-            return None
-        return api_key
     with connection.cursor() as cursor:
         cursor.execute(_key_lookup_sql(), [prefix])
         row = cursor.fetchone()

@@ -27,15 +27,6 @@ class FirstSegment(Func):
     def __init__(self, expression: Any) -> None:
         super().__init__(expression, Value("."), Value(1))
 
-    def as_sqlite(self, compiler, connection, **extra_context):
-        # SQLite (the embedded default of `make run`) has no split_part.
-        code, params = compiler.compile(self.source_expressions[0])
-        sql = (
-            f"CASE WHEN instr({code}, '.') > 0 THEN substr({code}, 1, instr({code}, '.') - 1) "
-            f"ELSE {code} END"
-        )
-        return sql, params * 4
-
 
 def system_of(path: str) -> Func:
     """The component system (first segment of a category code, e.g. ``BAT``)."""

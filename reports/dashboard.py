@@ -16,7 +16,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import (
     Count,
     Min,
@@ -229,10 +228,6 @@ def cached_dashboard(f: Filters) -> dict[str, Any]:
     page says as of when. If they were never built (a new installation), this builds them once;
     without a worker (the embedded default) it rebuilds them when they are a minute old.
     """
-    if connection.vendor != "postgresql":
-        # The embedded SQLite default (`make run`): demo-sized data, so the grouped queries on
-        # the live tables answer at once, and the facts (PostgreSQL SQL) are not built.
-        return dashboard(f)
     refresh = latest_refresh()
     if refresh is None or (
         # The embedded default (`make run`: tasks in-process, no beat) would never refresh.

@@ -10,17 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class SystemsField(ArrayField):
-    """A set of component systems: a PostgreSQL array. The facts are built and read only on
-    PostgreSQL; on the embedded SQLite default (`make run`) the dashboard computes its figures
-    from the live tables, and this column only has to exist."""
-
-    def db_type(self, connection) -> str:
-        if connection.vendor != "postgresql":
-            return "text"
-        return super().db_type(connection)
-
-
 class VerificationDecision(models.Model):
     class FirmKind(models.TextChoices):
         SUPPLIER = "supplier", _("UMKM")
@@ -114,7 +103,7 @@ class SupplierStat(_Cube):
     verification), per set of component systems (a supplier may have several)."""
 
     kind = models.CharField(max_length=16)
-    systems = SystemsField(models.CharField(max_length=32), default=list)
+    systems = ArrayField(models.CharField(max_length=32), default=list)
 
     class Meta(_Cube.Meta):
         pass
@@ -161,7 +150,7 @@ class SupplierFact(models.Model):
     province = models.CharField(max_length=2, null=True)
     island = models.CharField(max_length=50, null=True)
     size_class = models.CharField(max_length=16, null=True)
-    systems = SystemsField(models.CharField(max_length=32), default=list)
+    systems = ArrayField(models.CharField(max_length=32), default=list)
     first_introduction_day = models.DateField()
     microseconds_to_first_introduction = models.BigIntegerField()
 

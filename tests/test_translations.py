@@ -68,6 +68,7 @@ def test_the_catalogue_holds_every_string_of_the_code(tmp_path):
         "media",
         "private_media",
         ".git",
+        ".pgdata",
         "*.pyc",
         "__pycache__",
         "bench",

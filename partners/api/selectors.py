@@ -115,25 +115,21 @@ def _select_sql() -> str:
     return f"SELECT {columns} FROM {table}"  # noqa: S608 (names from the model)
 
 
-_converters_needed: dict[str, bool] = {}
-
-
-def _needs_converters(db) -> bool:
-    # Values the backend returns as Python wants them need no converters (PostgreSQL); others
-    # (SQLite's datetimes as text) take the ORM's usual path.
-    if db.vendor not in _converters_needed:
-        compiler = Supplier.objects.none().query.get_compiler(connection=db)
-        table = Supplier._meta.db_table
-        columns = [Supplier._meta.get_field(name).get_col(table) for name in COLUMNS]
-        _converters_needed[db.vendor] = bool(compiler.get_converters(columns))
-    return _converters_needed[db.vendor]
+@functools.cache
+def _needs_converters() -> bool:
+    # The plain read hands the driver's values through as they come: a column that needs the
+    # ORM's converters (a field with from_db_value) makes every query take the ORM's path.
+    compiler = Supplier.objects.none().query.get_compiler(connection=connection)
+    table = Supplier._meta.db_table
+    columns = [Supplier._meta.get_field(name).get_col(table) for name in COLUMNS]
+    return bool(compiler.get_converters(columns))
 
 
 def _plain_order_by(query, db) -> str | None:
     """The ORDER BY of ``query`` when it is a plain read of the supplier table (else None)."""
     meta = Supplier._meta
     if (
-        _needs_converters(db)
+        _needs_converters()
         or query.values_select != COLUMNS
         # Only the supplier table in FROM (joins set up for the columns and then trimmed
         # stay in alias_map with no references).
@@ -171,18 +167,14 @@ def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _ids_as_array() -> bool:
-    # On PostgreSQL the page's ids are one array parameter ('{1,2,3}'): literal IN lists of 50
-    # constants, one per table, cost more to plan (~2.5 ms a page) than to run.
-    return connection.vendor == "postgresql"
-
-
 @functools.cache
-def _page_extras_sql(n: int, with_partner: bool, as_array: bool) -> str:
+def _page_extras_sql(with_partner: bool) -> str:
     """One UNION ALL over every table a page needs besides its rows: the code lists, the
     certificates and (for a partner) its consents and managed companies. Plain SQL built from
     the models' table names: a page costs one round trip and no ORM compilation."""
-    marks = "= ANY(%s::bigint[])" if as_array else "IN ({})".format(", ".join(["%s"] * n))
+    # The page's ids are one array parameter ('{1,2,3}'): literal IN lists of 50 constants, one
+    # per table, cost more to plan (~2.5 ms a page) than to run.
+    marks = "= ANY(%s::bigint[])"
     # Certificates first: their date column sets the type of the fourth column.
     parts = []
     parts.append(
@@ -222,19 +214,16 @@ def _page_extras(ids: Sequence[int], partner: PartnerOrganisation | None) -> _Ex
     extras = _Extras()
     if not ids:
         return extras
-    as_array = _ids_as_array()
-    marks = ["{" + ",".join(str(int(pk)) for pk in ids) + "}"] if as_array else list(ids)
+    marks = ["{" + ",".join(str(int(pk)) for pk in ids) + "}"]
     params: list = marks * (1 + len(LIST_FIELDS))
     if partner is not None:
         params += [partner.pk, PartnerConsent.Scope.CONTACT, *marks, partner.pk, *marks]
-    sql = _page_extras_sql(0 if as_array else len(ids), partner is not None, as_array)
+    sql = _page_extras_sql(partner is not None)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     for supplier_id, kind, code, valid_until in rows:
         if kind == "certifications":
-            if isinstance(valid_until, str):  # SQLite returns dates as text
-                valid_until = date.fromisoformat(valid_until)
             extras.certifications[supplier_id].append({"code": code, "valid_until": valid_until})
         elif kind == "contact":
             extras.contact.add(supplier_id)

@@ -41,30 +41,32 @@ def assert_saved_and_pending(pair, response) -> None:
     assert email.status == OutboxEmail.Status.PENDING and email.attempts == 0
 
 
-def test_with_redis_refusing_connections_the_request_takes_under_a_second(
+# The bounds are generous (a loaded 2-core machine serves the request itself in ~0.1-1 s) but
+# below what the failures they guard against cost: Kombu's default retry waits 2 s before it
+# tries a refused broker again, and without socket timeouts a silent broker holds the request
+# for good.
+def test_with_redis_refusing_connections_the_request_does_not_wait_for_a_retry(
     client, pair, django_capture_on_commit_callbacks
 ):
     with use_broker(f"redis://127.0.0.1:{free_port()}/0"):
         elapsed, response = post_request(client, pair, django_capture_on_commit_callbacks)
     assert_saved_and_pending(pair, response)
-    assert elapsed < 1.0, f"took {elapsed:.2f} s"
+    assert elapsed < 1.9, f"took {elapsed:.2f} s"
 
 
-def test_with_redis_accepting_but_never_answering_the_request_takes_under_5_seconds(
+def test_with_redis_accepting_but_never_answering_the_request_times_out(
     client, pair, django_capture_on_commit_callbacks
 ):
     with silent_server() as port, use_broker(f"redis://127.0.0.1:{port}/0"):
         elapsed, response = post_request(client, pair, django_capture_on_commit_callbacks)
     assert_saved_and_pending(pair, response)
-    assert elapsed < 5.0, f"took {elapsed:.2f} s"
+    assert elapsed < 15.0, f"took {elapsed:.2f} s"
 
 
 def test_after_a_broker_switch_the_app_sends_to_its_own_broker_again(settings):
     # The switch must not leave a closed pool behind for the tests that run after it.
     from config.celery import app
 
-    if not settings.CELERY_BROKER_URL.startswith("redis"):
-        pytest.skip("needs the Redis broker")
     with app.producer_or_acquire() as producer:  # the real broker's pools are in use
         producer.connection.ensure_connection(max_retries=1)
     with use_broker(f"redis://127.0.0.1:{free_port()}/0"):

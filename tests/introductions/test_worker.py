@@ -21,10 +21,11 @@ from email import message_from_bytes
 from pathlib import Path
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from accounts import outbox
 from accounts.models import OutboxEmail
+from tests.database import database_url
 from tests.factories import UmkmUserFactory
 from tests.introductions.brokers import free_port, use_broker
 
@@ -194,13 +195,9 @@ class Processes:
 @pytest.fixture
 def processes(redis_server, smtp, tmp_path) -> Iterator[Processes]:
     _handler, smtp_port = smtp
-    name = connection.settings_dict["NAME"]
-    host = connection.settings_dict.get("HOST") or "127.0.0.1"
-    port = connection.settings_dict.get("PORT") or "5432"
-    user = connection.settings_dict.get("USER") or "postgres"
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{user}@{host}:{port}/{name}",
+        "DATABASE_URL": database_url(),
         "REDIS_URL": redis_server.url,
         "CELERY_BROKER_URL": redis_server.url,
         "CELERY_TASK_ALWAYS_EAGER": "false",
@@ -320,7 +317,7 @@ def test_an_email_queued_while_redis_is_down_is_sent_once_redis_is_back(
         started = time.monotonic()
         email = queue_email("worker:outage", user)  # the enqueue after the commit fails, quietly
         elapsed = time.monotonic() - started
-    assert elapsed < 1.0
+    assert elapsed < 1.9, f"took {elapsed:.2f} s"  # not the 2 s of a retry (test_broker_outage)
     assert status_of(email) == "pending"
     time.sleep(2)
     assert handler.count(outbox.message_id(email)) == 0

@@ -6,12 +6,12 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from manufacturers.importing import COLUMNS
 from manufacturers.models import Manufacturer, Requirement
+from tests.database import database_url
 from tests.factories import ManufacturerFactory
 
 HEADER = ",".join(COLUMNS)
@@ -169,17 +169,13 @@ def test_a_closed_requirement_is_not_reopened_by_an_import(tmp_path):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_command_uses_database_url_and_exits_non_zero_on_rejected_rows(tmp_path):
-    db = settings.DATABASES["default"]
-    if "postgresql" not in db["ENGINE"]:
-        pytest.skip("needs PostgreSQL (the test database must be reachable from a subprocess)")
     from suppliers.reference_loader import load_reference_data
 
     if not Requirement._meta.apps.get_model("suppliers", "Province").objects.exists():
         from django.apps import apps
 
         load_reference_data(apps)
-    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    env = {**os.environ, "DATABASE_URL": url, "RANTAI_TESTING": "true"}
+    env = {**os.environ, "DATABASE_URL": database_url(), "RANTAI_TESTING": "true"}
 
     def run(rows):
         return subprocess.run(

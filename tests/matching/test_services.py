@@ -93,8 +93,6 @@ def test_running_twice_gives_the_same_matches():
 
 
 def test_two_workers_at_once_leave_the_same_matches(reference_data):
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent writers need PostgreSQL (SQLite locks whole tables)")
     _suppliers(6)
     requirement = make_requirement()
     services.score_requirement(requirement.id)

@@ -148,8 +148,6 @@ def test_it_decides_again_when_a_list_changes_before_the_locks(settings, monkeyp
 
 @pytest.mark.django_db
 def test_the_full_rescore_leaves_planner_statistics_for_the_lookups():
-    if connection.vendor != "postgresql":
-        pytest.skip("planner statistics are PostgreSQL's")
     for capacity in (500, 400, 300):
         make_supplier(capacity=capacity)
     make_requirement()

@@ -13,10 +13,11 @@ import pytest
 import redis
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 
 from matchmaking import tasks, triggers
 from matchmaking.models import Match, ReadinessSummary
+from tests.database import database_url
 from tests.matching.helpers import make_requirement, make_supplier
 
 pytestmark = pytest.mark.worker
@@ -24,22 +25,14 @@ pytestmark = pytest.mark.worker
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture
 def worker(reference_data):
-    if connection.vendor != "postgresql" or not settings.CELERY_BROKER_URL.startswith("redis"):
-        pytest.skip("needs PostgreSQL and the Redis broker")
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     broker.delete("celery")
     cache.clear()
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "CELERY_TASK_ALWAYS_EAGER": "false",

@@ -11,6 +11,7 @@ from django.db import connection
 
 from suppliers.models import Province, Supplier
 from suppliers.reference_loader import load_reference_data
+from tests.database import database_url
 
 from .conftest import DATA
 
@@ -25,12 +26,8 @@ def committed_reference_data(transactional_db):
 
 
 def test_the_command_writes_to_the_database_in_database_url(committed_reference_data):
-    db = connection.settings_dict
-    assert db["ENGINE"].endswith("postgresql"), "the suite runs on PostgreSQL"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    url = f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    assert db["NAME"].startswith("test_")
-    env = {**os.environ, "DATABASE_URL": url, "LANGUAGE": "en"}
+    assert connection.settings_dict["NAME"].startswith("test_")
+    env = {**os.environ, "DATABASE_URL": database_url(), "LANGUAGE": "en"}
 
     result = subprocess.run(
         [sys.executable, "manage.py", "import_suppliers", str(DATA / "suppliers_good.csv")],
