@@ -29,9 +29,6 @@ COLUMNS = SUPPLIER.header
 # Field name -> CSV column, for problems found by the parser or by the model validators.
 COLUMN_OF_FIELD = {**SUPPLIER.column_of_field, "__all__": "row"}
 FIELD_OF_COLUMN = SUPPLIER.field_of_column
-# Parsed together: a regency may be named within its province, and a regency code gives the
-# province.
-LOCATION = ("province", "regency")
 
 KEY = next(spec.name for spec in SUPPLIER if spec.key)
 
@@ -174,9 +171,10 @@ def parse_row(values: Mapping[str, str], refs: References) -> tuple[SupplierUpse
 
     for spec in SUPPLIER:
         name, text = spec.name, values.get(spec.name, "")
-        if name == LOCATION[0]:
+        if name == "province":  # with the regency, which may be named within its province
             _parse_location(values, refs, fields, errors)
-        if spec.key or name in LOCATION:
+            continue
+        if spec.key or name == "regency":
             continue
         if spec.kind is Kind.TEXT:
             # A required text is always given, so that a missing one is rejected even on update.
