@@ -14,20 +14,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from manufacturers.models import Requirement, RequirementAttachment
+from manufacturers.validators import attachment_content_type
 from matchmaking.models import Match
 from suppliers import selectors as supplier_selectors
 from suppliers.models import PartnershipPattern
+from suppliers.storage import private_file_response
 
 from . import partnerships, selectors, services
 from .forms import DeclineForm, IntroductionMessageForm, PartnershipForm
 from .models import Introduction, Partnership
-
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-}
 
 
 def _is_admin(user) -> bool:
@@ -240,15 +235,11 @@ def introduction_attachment(request: HttpRequest, pk: int, attachment_pk: int) -
     attachment = get_object_or_404(
         RequirementAttachment, pk=attachment_pk, requirement_id=introduction.requirement_id
     )
-    extension = attachment.file.name.rsplit(".", 1)[-1].lower()
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
+    return private_file_response(
+        attachment.file,
         filename=attachment.original_name,
-        content_type=CONTENT_TYPES.get(extension, "application/octet-stream"),
+        checked_type=attachment_content_type,
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- partnerships -----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from suppliers.models import CertificationType, ComponentCategory, Material, Process, Province
 
+from .fields import MANUFACTURER_FIELDS, REQUIREMENT, REQUIREMENT_FIELDS, REQUIREMENT_M2M_FIELDS
 from .models import Manufacturer, Requirement
 from .validators import normalize_npwp, validate_requirement_attachment
 
@@ -115,7 +116,7 @@ class ManufacturerForm(forms.ModelForm):
 
     class Meta:
         model = Manufacturer
-        fields = ["name", "kind", "npwp", "province", "address", "website"]
+        fields = list(MANUFACTURER_FIELDS)
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
 
     def clean_npwp(self) -> str | None:
@@ -128,7 +129,8 @@ class ManufacturerForm(forms.ModelForm):
 
 
 class RequirementForm(forms.Form):
-    """Field-by-field, not a ModelForm: the services own saving and revisions."""
+    """Field-by-field, not a ModelForm: the services own saving and revisions. Its fields are
+    those of ``fields.REQUIREMENT`` (checked by the tests); which are required comes from there."""
 
     reference = forms.CharField(
         label=_("Reference"),
@@ -190,18 +192,16 @@ class RequirementForm(forms.Form):
         help_text=_("Tolerances, finish, packaging, sample quantity: in Indonesian or English."),
     )
 
-    M2M = {
-        "processes": Process,
-        "materials": Material,
-        "required_certifications": CertificationType,
-        "preferred_certifications": CertificationType,
-    }
+    # Field name -> the reference model its codes name.
+    M2M = {name: REQUIREMENT.related_model(name) for name in REQUIREMENT_M2M_FIELDS}
 
     def __init__(self, *args, requirement: Requirement | None = None, **kwargs) -> None:
         self.requirement = requirement
         if requirement is not None and "initial" not in kwargs:
             kwargs["initial"] = self.initial_from(requirement)
         super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.required = REQUIREMENT[name].required
         self.fields["component"].choices = component_choices(empty_label="—")
         self.fields["processes"].choices = process_choices()
         self.fields["materials"].choices = material_choices()
@@ -211,21 +211,11 @@ class RequirementForm(forms.Form):
 
     @classmethod
     def initial_from(cls, requirement: Requirement) -> dict[str, Any]:
+        # Codes for reference rows (the choices are codes).
         initial = {
-            name: getattr(requirement, name)
-            for name in (
-                "reference",
-                "title",
-                "annual_volume",
-                "target_price_min_idr",
-                "target_price_max_idr",
-                "needed_by",
-                "delivery_province",
-                "min_local_content_pct",
-                "description",
-            )
+            name: getattr(requirement, REQUIREMENT.model_field(name).attname)
+            for name in REQUIREMENT_FIELDS
         }
-        initial["component"] = requirement.component_id
         for name in cls.M2M:
             initial[name] = list(getattr(requirement, name).values_list("pk", flat=True))
         return initial

@@ -22,9 +22,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from suppliers.fields import Field, Kind
 from suppliers.importing.csv_common import (
     CREATED,
     UNCHANGED,
@@ -38,29 +41,20 @@ from suppliers.importing.csv_common import (
     read_rows,
     split_list,
 )
-from suppliers.models import CertificationType, ComponentCategory, Material, Process, Province
+from suppliers.models import ComponentCategory, Province
 
 from . import services
+from .fields import MANUFACTURER, REQUIREMENT
 from .models import Manufacturer, Requirement
 
-COLUMNS = (
-    "ref",
-    "manufacturer",
-    "title",
-    "component",
-    "processes",
-    "materials",
-    "required_certifications",
-    "preferred_certifications",
-    "annual_volume",
-    "target_price_min_idr",
-    "target_price_max_idr",
-    "needed_by",
-    "delivery_province",
-    "description",
-)
-LIST_COLUMNS = ("processes", "materials", "required_certifications", "preferred_certifications")
-COLUMN_OF_FIELD = {"reference": "ref", "__all__": "row", "name": "manufacturer"}
+COLUMNS = REQUIREMENT.header
+# Field name -> CSV column; "name" is the manufacturer's (when the import creates one).
+COLUMN_OF_FIELD = {**REQUIREMENT.column_of_field, "__all__": "row", "name": "manufacturer"}
+# The message for a code that names no row of that reference table.
+UNKNOWN_CODE = {
+    ComponentCategory: _lazy("Unknown component code: %(code)s"),
+    Province: _lazy("Unknown province: %(code)s (use the Kemendagri code, e.g. 32)."),
+}
 
 _WHOLE_NUMBER = re.compile(r"^\d+$")
 
@@ -89,71 +83,103 @@ class RequirementImportReport(ImportReport):
 
 
 class References:
+    """Every reference table the requirement's fields name, keyed by case-folded code."""
+
     def __init__(self) -> None:
-        self.components = {o.code.casefold(): o for o in ComponentCategory.objects.all()}
-        self.provinces = {o.code: o for o in Province.objects.all()}
-        self.provinces_by_name = {o.name.casefold(): o for o in Province.objects.all()}
-        certifications = {o.code.casefold(): o for o in CertificationType.objects.all()}
-        self.lists: dict[str, dict[str, Any]] = {
-            "processes": {o.code.casefold(): o for o in Process.objects.all()},
-            "materials": {o.code.casefold(): o for o in Material.objects.all()},
-            "required_certifications": certifications,
-            "preferred_certifications": certifications,
+        models = {
+            REQUIREMENT.related_model(spec.name)
+            for spec in REQUIREMENT.of_kind(Kind.CODE, Kind.CODES)
         }
+        self.codes: dict[type[Model], dict[str, Any]] = {
+            model: {o.code.casefold(): o for o in model.objects.all()} for model in models
+        }
+        self.provinces_by_name = {o.name.casefold(): o for o in self.codes[Province].values()}
+
+    def find(self, model: type[Model], text: str) -> Any:
+        """The row ``text`` names (a code; for a province, its name too), or None."""
+        found = self.codes[model].get(text.casefold())
+        if found is None and model is Province:
+            found = self.provinces_by_name.get(text.casefold())
+        return found
 
 
-def _whole_number(cells, column, problems, *, required: bool) -> int | None:
-    text = cells[column].replace(".", "").replace(",", "") if cells[column] else ""
-    if not text:
-        if required:
-            problems.append(Problem(column, _("This column is required.")))
+def _whole_number(text: str, column: str, problems: list[Problem]) -> int | None:
+    digits = text.replace(".", "").replace(",", "")
+    if not _WHOLE_NUMBER.match(digits):
+        problems.append(Problem(column, _("%(value)s is not a whole number.") % {"value": text}))
         return None
-    if not _WHOLE_NUMBER.match(text):
-        problems.append(
-            Problem(column, _("%(value)s is not a whole number.") % {"value": cells[column]})
-        )
-        return None
-    return int(text)
+    return int(digits)
+
+
+def _max_length(spec: Field) -> int | None:
+    # The buyer is named by the manufacturer's name.
+    if spec.kind is Kind.OWNER:
+        return MANUFACTURER.model_field("name").max_length
+    return REQUIREMENT.model_field(spec.name).max_length
 
 
 def parse_row(
     cells: dict[str, str], refs: References, today: date
 ) -> tuple[dict[str, Any], list[Problem]]:
-    """The service data of one row (only the cells given) and the problems found."""
+    """The service data of one row (only the cells given) and the problems found, each cell
+    parsed by its field's kind (``fields.REQUIREMENT``), left to right."""
     problems: list[Problem] = []
     data: dict[str, Any] = {}
-    for column, limit in (("ref", 50), ("manufacturer", 200), ("title", 200)):
-        if not cells[column]:
-            problems.append(Problem(column, _("This column is required.")))
-        elif len(cells[column]) > limit:
-            problems.append(Problem(column, _("At most %(limit)d characters.") % {"limit": limit}))
-    data["reference"] = cells["ref"]
-    data["title"] = cells["title"]
-
-    if not cells["component"]:
-        problems.append(Problem("component", _("This column is required.")))
-    else:
-        component = refs.components.get(cells["component"].casefold())
-        if component is None:
-            problems.append(
-                Problem(
-                    "component",
-                    _("Unknown component code: %(code)s") % {"code": cells["component"]},
-                )
-            )
-        data["component"] = component
-
-    for column in LIST_COLUMNS:
-        if not cells[column]:
+    for spec in REQUIREMENT.in_header_order:
+        name, column = spec.name, spec.csv.name
+        text = cells[column]
+        if not text:
+            if spec.required:
+                problems.append(Problem(column, _("This column is required.")))
             continue
-        values = []
-        for code in split_list(cells[column]):
-            value = refs.lists[column].get(code.casefold())
+        if spec.kind in (Kind.TEXT, Kind.OWNER):
+            limit = _max_length(spec)
+            if limit and len(text) > limit:
+                problems.append(
+                    Problem(column, _("At most %(limit)d characters.") % {"limit": limit})
+                )
+            if spec.kind is Kind.TEXT:
+                data[name] = text
+        elif spec.kind is Kind.CODE:
+            model = REQUIREMENT.related_model(name)
+            data[name] = refs.find(model, text)
+            if data[name] is None:
+                problems.append(Problem(column, UNKNOWN_CODE[model] % {"code": text}))
+        elif spec.kind is Kind.CODES:
+            model = REQUIREMENT.related_model(name)
+            values = []
+            for code in split_list(text):
+                value = refs.find(model, code)
+                if value is None:
+                    problems.append(Problem(column, _("Unknown code: %(code)s") % {"code": code}))
+                else:
+                    values.append(value)
+            data[name] = values
+        elif spec.kind is Kind.NUMBER:
+            value = _whole_number(text, column, problems)
             if value is None:
-                problems.append(Problem(column, _("Unknown code: %(code)s") % {"code": code}))
-            else:
-                values.append(value)
-        data[column] = values
+                continue
+            if spec.min_value is not None and value < spec.min_value:
+                problems.append(
+                    Problem(column, _("Must be at least %(limit)s.") % {"limit": spec.min_value})
+                )
+            data[name] = value
+        elif spec.kind is Kind.DATE:
+            data[name] = parse_date(text)
+            if data[name] is None:
+                problems.append(
+                    Problem(column, _("The date must be a real date written YYYY-MM-DD."))
+                )
+        else:  # pragma: no cover - a kind added to REQUIREMENT needs its parser here
+            raise ValueError(f"No parser for {name} ({spec.kind})")
+    problems.extend(_row_rules(data, today))
+    return data, problems
+
+
+def _row_rules(data: dict[str, Any], today: date) -> list[Problem]:
+    """What a row must satisfy beyond each cell: the form's rules across fields, and a date
+    ahead (the import publishes what it creates)."""
+    problems = []
     required = {c.pk for c in data.get("required_certifications", [])}
     preferred = {c.pk for c in data.get("preferred_certifications", [])}
     if required & preferred:
@@ -164,16 +190,6 @@ def parse_row(
                 % {"codes": ", ".join(sorted(required & preferred))},
             )
         )
-
-    volume = _whole_number(cells, "annual_volume", problems, required=True)
-    if volume is not None:
-        if volume < 1:
-            problems.append(Problem("annual_volume", _("Must be at least 1.")))
-        data["annual_volume"] = volume
-    for column in ("target_price_min_idr", "target_price_max_idr"):
-        value = _whole_number(cells, column, problems, required=False)
-        if value is not None:
-            data[column] = value
     low, high = data.get("target_price_min_idr"), data.get("target_price_max_idr")
     if low is not None and high is not None and low > high:
         problems.append(
@@ -182,43 +198,15 @@ def parse_row(
                 _("The upper price must be at least the lower price."),
             )
         )
-
-    if not cells["needed_by"]:
-        problems.append(Problem("needed_by", _("This column is required.")))
-    else:
-        needed_by = parse_date(cells["needed_by"])
-        if needed_by is None:
-            problems.append(
-                Problem("needed_by", _("The date must be a real date written YYYY-MM-DD."))
+    needed_by = data.get("needed_by")
+    if needed_by is not None and needed_by < today:
+        problems.append(
+            Problem(
+                "needed_by",
+                _("The date has passed; an open requirement needs a date from today on."),
             )
-        elif needed_by < today:
-            problems.append(
-                Problem(
-                    "needed_by",
-                    _("The date has passed; an open requirement needs a date from today on."),
-                )
-            )
-        data["needed_by"] = needed_by
-
-    province_text = cells["delivery_province"]
-    if not province_text:
-        problems.append(Problem("delivery_province", _("This column is required.")))
-    else:
-        province = refs.provinces.get(province_text) or refs.provinces_by_name.get(
-            province_text.casefold()
         )
-        if province is None:
-            problems.append(
-                Problem(
-                    "delivery_province",
-                    _("Unknown province: %(code)s (use the Kemendagri code, e.g. 32).")
-                    % {"code": province_text},
-                )
-            )
-        data["delivery_province"] = province
-    if cells["description"]:
-        data["description"] = cells["description"]
-    return data, problems
+    return problems
 
 
 def _differs(requirement: Requirement, data: dict[str, Any]) -> bool:

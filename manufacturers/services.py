@@ -27,6 +27,12 @@ from accounts.models import User
 from suppliers.models import VerificationStatus
 from suppliers.services import company_verification_set
 
+from .fields import (
+    MANUFACTURER_FIELDS,
+    MANUFACTURER_IDENTITY,
+    REQUIREMENT_FIELDS,
+    REQUIREMENT_M2M_FIELDS,
+)
 from .models import (
     Manufacturer,
     ManufacturerInvitation,
@@ -38,25 +44,6 @@ from .models import (
 from .signals import requirement_changed
 from .validators import normalize_npwp
 
-MANUFACTURER_FIELDS = ("name", "kind", "npwp", "province", "address", "website")
-REQUIREMENT_FIELDS = (
-    "reference",
-    "title",
-    "component",
-    "annual_volume",
-    "target_price_min_idr",
-    "target_price_max_idr",
-    "needed_by",
-    "delivery_province",
-    "min_local_content_pct",
-    "description",
-)
-REQUIREMENT_M2M_FIELDS = (
-    "processes",
-    "materials",
-    "required_certifications",
-    "preferred_certifications",
-)
 INVITATION_DAYS = 14
 
 
@@ -97,9 +84,10 @@ def manufacturer_create(*, owner: User | None, data: dict[str, Any]) -> Manufact
 @transaction.atomic
 def manufacturer_update(*, manufacturer: Manufacturer, data: dict[str, Any]) -> Manufacturer:
     """Saves changes; a new name or NPWP sends a verified manufacturer back to verification."""
-    before = (manufacturer.name, manufacturer.npwp)
+    before = [getattr(manufacturer, name) for name in MANUFACTURER_IDENTITY]
     _apply_manufacturer(manufacturer, data)
-    if manufacturer.is_verified and (manufacturer.name, manufacturer.npwp) != before:
+    after = [getattr(manufacturer, name) for name in MANUFACTURER_IDENTITY]
+    if manufacturer.is_verified and after != before:
         manufacturer.verification_status = VerificationStatus.UNVERIFIED
         manufacturer.verified_at = None
         manufacturer.verified_by = None

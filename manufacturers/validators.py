@@ -6,6 +6,7 @@ import re
 
 import filetype
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
@@ -18,10 +19,8 @@ KIND_EXTENSION = {"pdf": "pdf", "png": "png", "jpeg": "jpg", "step": "step", "dx
 KIND_CONTENT_TYPE = {
     "pdf": "application/pdf",
     "png": "image/png",
-    "jpg": "image/jpeg",
     "jpeg": "image/jpeg",
     "step": "application/step",
-    "stp": "application/step",
     "dxf": "image/vnd.dxf",
 }
 _SNIFF_BYTES = 64 * 1024
@@ -87,6 +86,12 @@ def detect_attachment_kind(upload: UploadedFile) -> str | None:
     if _looks_like_dxf(head):
         return "dxf"
     return None
+
+
+def attachment_content_type(file: File) -> str | None:
+    """The type of a stored drawing, read as its upload was checked (never from its name)."""
+    kind = detect_attachment_kind(file)
+    return KIND_CONTENT_TYPE[kind] if kind else None
 
 
 def validate_requirement_attachment(upload: UploadedFile) -> None:

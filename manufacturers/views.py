@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from suppliers.models import VerificationStatus
 from suppliers.pagination import page_context
+from suppliers.storage import private_file_response
 
 from . import selectors, services
 from .forms import (
@@ -34,7 +35,7 @@ from .forms import (
     RequirementForm,
 )
 from .models import Manufacturer, ManufacturerInvitation, Requirement, RequirementAttachment
-from .validators import KIND_CONTENT_TYPE
+from .validators import attachment_content_type
 
 BROWSE_PAGE_SIZE = 20
 
@@ -495,15 +496,11 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     requirement = _own_requirement(request, pk)
     attachment = get_object_or_404(RequirementAttachment, pk=attachment_pk, requirement=requirement)
-    extension = attachment.file.name.rsplit(".", 1)[-1].lower()
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
+    return private_file_response(
+        attachment.file,
         filename=attachment.original_name,
-        content_type=KIND_CONTENT_TYPE.get(extension, "application/octet-stream"),
+        checked_type=attachment_content_type,
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @buyer_required

@@ -14,7 +14,6 @@ import json
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -22,13 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from suppliers.fields import SUPPLIER
 from suppliers.importing import (
     CREATED,
-    SupplierUpsert,
     supplier_upsert_apply,
     supplier_upsert_plan,
 )
-from suppliers.importing.rows import COLUMN_OF_FIELD, COLUMNS, References, parse_row
+from suppliers.importing.rows import References, parse_row
 from suppliers.models import Supplier
 
 from .models import ApiKey, ApiScope, PartnerConsent, PartnerManagedSupplier
@@ -179,41 +178,24 @@ def consent_revoke(*, supplier: Supplier, partner: Partner, scope: str, by: User
 
 # --- an association's supplier writes -----------------------------------------------------------
 
-# Profile fields the API accepts beyond the CSV columns; the model validators check them.
-EXTRA_FIELDS = ("address", "website", "min_order_qty")
-
-
-def _field_name(column: str) -> str:
-    return {"row": "non_field_errors", "name": "legal_name"}.get(column, column)
-
 
 def _raise(errors: dict[str, list[str]]) -> None:
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError(
+            {("non_field_errors" if name == "__all__" else name): m for name, m in errors.items()}
+        )
 
 
-def _plan(cells: dict[str, str], extra: dict[str, Any], existing: Supplier | None):
+def _plan(values: dict[str, str], existing: Supplier | None):
     """The CSV import's own parsing and validation, then its create-or-update plan."""
-    row = {column: (cells.get(column) or "").strip() for column in COLUMNS}
+    values = {name: (values.get(name) or "").strip() for name in SUPPLIER.names()}
     if existing is not None:
-        row["nib"] = existing.nib
-        row["name"] = row["name"] or existing.legal_name
-    item, problems = parse_row(row, References())
-    errors: dict[str, list[str]] = {}
-    for problem in problems:
-        errors.setdefault(_field_name(problem.column), []).append(problem.message)
+        values["nib"] = existing.nib
+        values["legal_name"] = values["legal_name"] or existing.legal_name
+    item, errors = parse_row(values, References())
     _raise(errors)
-    item = SupplierUpsert(
-        nib=item.nib,
-        fields={**item.fields, **extra},
-        many=item.many,
-        certifications=item.certifications,
-    )
     [plan] = supplier_upsert_plan(items=[item])
-    for field, messages in plan.errors.items():
-        column = COLUMN_OF_FIELD.get(field, field)
-        errors.setdefault(_field_name(column), []).extend(messages)
-    _raise(errors)
+    _raise(plan.errors)
     return plan
 
 
@@ -223,16 +205,13 @@ def _assert_partner_writes(partner: Partner) -> None:
 
 
 @transaction.atomic
-def supplier_api_create(
-    *, partner: Partner, cells: dict[str, str], extra: dict[str, Any]
-) -> Supplier:
+def supplier_api_create(*, partner: Partner, values: dict[str, str]) -> Supplier:
     """An association registers a member company; it may update that company from then on.
 
-    ``cells`` are the CSV columns as text (the same parsing as the import); ``extra`` are
-    typed values of ``EXTRA_FIELDS``.
+    ``values`` are the supplier's fields as text, parsed as the CSV import parses its cells.
     """
     _assert_partner_writes(partner)
-    nib = (cells.get("nib") or "").strip()
+    nib = (values.get("nib") or "").strip()
     if nib and Supplier.objects.filter(nib=nib).exists():
         raise ValidationError(
             {
@@ -245,7 +224,7 @@ def supplier_api_create(
         )
     if not nib:
         raise ValidationError({"nib": _("This field cannot be blank.")}, code="required")
-    plan = _plan(cells, extra, existing=None)
+    plan = _plan(values, existing=None)
     if plan.outcome != CREATED:  # pragma: no cover - guarded by the NIB check above
         raise ValidationError({"nib": _("A company with this NIB is already registered.")})
     try:
@@ -264,17 +243,15 @@ def partner_may_update(partner: Partner, supplier: Supplier) -> bool:
 
 
 @transaction.atomic
-def supplier_api_update(
-    *, supplier: Supplier, cells: dict[str, str], extra: dict[str, Any]
-) -> Supplier:
+def supplier_api_update(*, supplier: Supplier, values: dict[str, str]) -> Supplier:
     """Updates a company with the import's rules: what is left out or empty keeps its value,
     a list given replaces the stored list, certifications are merged by type."""
     supplier = Supplier.objects.select_for_update().get(pk=supplier.pk)
-    given_nib = (cells.get("nib") or "").strip()
+    given_nib = (values.get("nib") or "").strip()
     if given_nib and given_nib != supplier.nib:
         raise ValidationError(
             {"nib": _("The NIB of a registered company cannot be changed.")}, code="nib_fixed"
         )
-    plan = _plan(cells, extra, existing=supplier)
+    plan = _plan(values, existing=supplier)
     supplier_upsert_apply(plans=[plan])
     return supplier

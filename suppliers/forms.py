@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from django import forms
 from django.db import models
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .fields import CAPABILITIES, COMPANY, SUPPLIER
 from .models import (
     ComponentCategory,
     Kbli,
@@ -28,30 +30,8 @@ from .validators import NIB_RE
 PHONE_RE = re.compile(r"^(?:\+62|62|0)([1-9]\d{6,11})$")
 SEPARATORS_RE = re.compile(r"[\s\-.()/]")
 
-COMPANY_FIELDS = [
-    "legal_name",
-    "nib",
-    "size_class",
-    "province",
-    "regency",
-    "address",
-    "founded_year",
-    "employees",
-    "kbli",
-    "description",
-    "website",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-]
-CAPABILITY_FIELDS = [
-    "components",
-    "processes",
-    "materials",
-    "capacity_per_month",
-    "lead_time_days",
-    "min_order_qty",
-]
+COMPANY_FIELDS = list(SUPPLIER.names(form=COMPANY))
+CAPABILITY_FIELDS = list(SUPPLIER.names(form=CAPABILITIES))
 
 
 def normalise_phone(value: str) -> str:
@@ -102,13 +82,12 @@ class CompanyForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        apply_definition(self)
         self.fields["legal_name"].widget.attrs["autocomplete"] = "organization"
         self.fields["contact_email"].widget.attrs["autocomplete"] = "email"
         self.fields["size_class"].queryset = SizeClass.objects.order_by("rank")
         self.fields["kbli"].queryset = Kbli.objects.order_by("code")
-        self.fields["kbli"].required = False
         self.fields["province"].queryset = Province.objects.order_by("name")
-        self.fields["province"].required = True
         self.fields["province"].widget.attrs.update(
             {
                 "hx-get": reverse("suppliers:regencies"),
@@ -118,7 +97,6 @@ class CompanyForm(forms.ModelForm):
             }
         )
         self.fields["regency"].queryset = Regency.objects.all()
-        self.fields["regency"].required = True
         # Only the regencies of the chosen province are offered; the server still checks.
         self.fields["regency"].widget.choices = regency_choices(self._selected_province())
 
@@ -192,20 +170,32 @@ class CapabilitiesForm(forms.ModelForm):
         self.fields["components"].queryset = ComponentCategory.objects.filter(level__gte=2)
         self.fields["processes"].queryset = Process.objects.all()
         self.fields["materials"].queryset = Material.objects.all()
-        for name in ("components", "processes", "materials"):
-            self.fields[name].required = False
-        for name in ("capacity_per_month", "min_order_qty"):
-            self.fields[name].min_value = 1
-            self.fields[name].validators.append(_min_one)
+        apply_definition(self)
 
     def selected_components(self) -> set[str]:
         value = self["components"].value() or []
         return {str(getattr(item, "pk", item)) for item in value}
 
 
-def _min_one(value: int | None) -> None:
-    if value is not None and value < 1:
-        raise forms.ValidationError(_("Enter a number of at least 1."), code="min_value")
+def apply_definition(form: forms.BaseForm) -> None:
+    """Which fields are required, and lower bounds, as ``fields.SUPPLIER`` declares them."""
+    for name, formfield in form.fields.items():
+        spec = SUPPLIER[name]
+        formfield.required = spec.required
+        if spec.min_value is not None:
+            formfield.validators.append(_at_least(spec.min_value))
+
+
+def _at_least(limit: int) -> Callable[[int | None], None]:
+    def check(value: int | None) -> None:
+        if value is not None and value < limit:
+            raise forms.ValidationError(
+                _("Enter a number of at least %(limit)s."),
+                code="min_value",
+                params={"limit": limit},
+            )
+
+    return check
 
 
 class CertificationForm(forms.ModelForm):

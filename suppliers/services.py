@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
+from .fields import M2M_FIELDS, PROFILE_FIELDS
 from .models import (
     CertificationType,
     Supplier,
@@ -30,26 +31,6 @@ from .signals import supplier_changed
 
 # A Supplier or a Manufacturer: both carry the same verification fields.
 VerifiableCompany = TypeVar("VerifiableCompany", bound=models.Model)
-
-PROFILE_FIELDS = (
-    "legal_name",
-    "nib",
-    "size_class",
-    "province",
-    "regency",
-    "address",
-    "founded_year",
-    "employees",
-    "description",
-    "website",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "capacity_per_month",
-    "lead_time_days",
-    "min_order_qty",
-)
-M2M_FIELDS = ("kbli", "components", "processes", "materials")
 
 
 def _check_regency(supplier: Supplier) -> None:

@@ -1,15 +1,23 @@
-"""Where private uploads live: outside MEDIA_ROOT, so no web server or /media/ URL can reach them.
-
-Certificate documents are served only through a permission-checked view.
+"""Where private uploads live: outside MEDIA_ROOT, so no web server or /media/ URL can reach them,
+and how they are sent: only through permission-checked views, all with
+``private_file_response`` (certificates here, drawings in ``manufacturers`` and
+``introductions``).
 """
 
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
+from django.core.files import File
 from django.core.files.storage import FileSystemStorage
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404
 from django.utils.deconstruct import deconstructible
 
 
@@ -42,3 +50,72 @@ class PrivateStorage(FileSystemStorage):
 
 
 private_storage = PrivateStorage()
+
+
+# --- sending a private file ---------------------------------------------------------------------
+
+OCTET_STREAM = "application/octet-stream"
+# The file name extensions each checked type is offered under (the first one when it has none
+# of them); the types come from the upload validators' detection.
+EXTENSIONS = {
+    "application/pdf": ("pdf",),
+    "image/png": ("png",),
+    "image/jpeg": ("jpg", "jpeg"),
+    "image/webp": ("webp",),
+    "application/step": ("step", "stp"),
+    "image/vnd.dxf": ("dxf",),
+}
+# What a browser may show in its own window; everything else is only ever downloaded.
+INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/webp"})
+
+
+def safe_filename(name: str, content_type: str, fallback: str = "file") -> str:
+    """``name`` without folders or control characters, with an extension that fits the file's
+    checked type (``drawing.exe`` holding a PDF is offered as ``drawing.exe.pdf``)."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip().strip(".")
+    base = base or fallback
+    extensions = EXTENSIONS.get(content_type, ())
+    extension = base.rsplit(".", 1)[-1].lower() if "." in base else ""
+    if extensions and extension not in extensions:
+        base = f"{base}.{extensions[0]}"
+    return base[-200:]
+
+
+def content_disposition(filename: str, *, inline: bool) -> str:
+    """RFC 6266: a quoted ASCII ``filename`` every browser reads and, when the name is not plain
+    ASCII, the exact one as RFC 5987 ``filename*``."""
+    disposition = "inline" if inline else "attachment"
+    # Accents dropped ("é" -> "e"), any other character outside plain ASCII -> "_".
+    letters = unicodedata.normalize("NFKD", filename)
+    ascii_name = "".join(ch for ch in letters if not unicodedata.combining(ch))
+    ascii_name = re.sub(r"[^\w .()+,=@-]", "_", ascii_name, flags=re.ASCII).strip() or "file"
+    header = f'{disposition}; filename="{ascii_name}"'
+    if ascii_name != filename:
+        header += f"; filename*=UTF-8''{quote(filename, safe='')}"
+    return header
+
+
+def private_file_response(
+    stored: FieldFile,
+    *,
+    filename: str,
+    checked_type: Callable[[File], str | None],
+    inline: bool = False,
+) -> FileResponse:
+    """A private file, for a reader the view has already checked. Its type is what
+    ``checked_type`` (the upload validator's own detection) reads from the stored bytes, never
+    its name; a file it does not recognise goes out as an ``application/octet-stream``
+    download. Never cached, never sniffed by the browser. Http404 if the file is gone."""
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    content_type = checked_type(handle) or OCTET_STREAM
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = content_disposition(
+        safe_filename(filename, content_type), inline=inline and content_type in INLINE_TYPES
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -10,6 +10,7 @@ import re
 
 import filetype
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
@@ -87,6 +88,12 @@ def validate_certificate_document(upload: UploadedFile) -> None:
         )
     if mime != "application/pdf":
         verify_image(upload, max_pixels=PHOTO_MAX_PIXELS)
+
+
+def certificate_content_type(file: File) -> str | None:
+    """The type of a stored certificate document, read as its upload was checked."""
+    mime = sniff_mime(file)
+    return mime if mime in DOCUMENT_MIME_TYPES else None
 
 
 def validate_photo(upload: UploadedFile) -> None:

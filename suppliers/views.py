@@ -4,7 +4,6 @@ ministry's verify / reject actions. Writes go through services.py; reads through
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
 from django.contrib import messages
@@ -31,6 +30,8 @@ from .forms import (
 )
 from .models import Supplier, SupplierCertification, SupplierPhoto
 from .pagination import page_context
+from .storage import private_file_response
+from .validators import certificate_content_type
 
 T = TypeVar("T")
 PAGE_SIZE = 25
@@ -304,25 +305,11 @@ def _serve_certificate(request: HttpRequest, certification: SupplierCertificatio
         raise Http404
     if not certification.document:
         raise Http404
-    extension = PurePosixPath(certification.document.name).suffix.lower()
-    content_type = {
-        ".pdf": "application/pdf",
-        ".png": "image/png",
-        ".jpg": "image/jpeg",
-        ".jpeg": "image/jpeg",
-    }.get(extension, "application/octet-stream")
-    try:
-        handle = certification.document.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{certification.cert_type.code}-{certification.pk}{extension}",
-        content_type=content_type,
+    return private_file_response(
+        certification.document,
+        filename=f"{certification.cert_type.code}-{certification.pk}",
+        checked_type=certificate_content_type,
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- ministry ------------------------------------------------------------------------------

@@ -25,31 +25,31 @@ from django.utils import timezone
 
 from accounts.models import User
 from partners.models import PartnerConsent, PartnerManagedSupplier, PartnerOrganisation
+from suppliers.fields import SUPPLIER, Audience, Field, Kind
 from suppliers.models import Supplier, SupplierCertification
 
+
+def _column(name: str) -> str:
+    return SUPPLIER.model_field(name).attname  # "size_class_id" for a foreign key
+
+
+# What the API reads of a supplier, from ``suppliers.fields.SUPPLIER``: the columns of its own
+# table (public ones, then those shown only to some readers), and its code lists.
 PUBLIC_COLUMNS = (
     "id",
-    "legal_name",
-    "size_class_id",
-    "province_id",
-    "regency_id",
-    "founded_year",
-    "employees",
-    "description",
-    "website",
-    "capacity_per_month",
-    "lead_time_days",
-    "min_order_qty",
+    *(_column(s.name) for s in SUPPLIER if s.scalar and s.audience is Audience.PUBLIC),
     "verification_status",
     "verified_at",
     "created_at",
     "updated_at",
 )
-PRIVATE_COLUMNS = ("nib", "address", "contact_name", "contact_email", "contact_phone")
-LIST_FIELDS = {"components": "componentcategory_id", "processes": "process_id"}
-LIST_FIELDS |= {"materials": "material_id", "kbli": "kbli_id"}
-
-
+PRIVATE_COLUMNS = tuple(
+    _column(s.name) for s in SUPPLIER if s.scalar and s.audience is not Audience.PUBLIC
+)
+LIST_FIELDS = {
+    spec.name: SUPPLIER.model_field(spec.name).m2m_reverse_name()  # "process_id"
+    for spec in SUPPLIER.of_kind(Kind.CODES)
+}
 COLUMNS = (*PUBLIC_COLUMNS, *PRIVATE_COLUMNS)
 
 
@@ -295,38 +295,50 @@ def supplier_representations(
     for row in rows:
         pk = row["id"]
         private = pk in private_ids
-        result.append(
-            {
-                "id": pk,
-                "legal_name": row["legal_name"],
-                "nib": row["nib"] if pk in nib_ids else None,
-                "size_class": row["size_class_id"],
-                "province": row["province_id"],
-                "regency": row["regency_id"],
-                "founded_year": row["founded_year"],
-                "employees": row["employees"],
-                "description": row["description"],
-                "website": row["website"],
-                "kbli": lists["kbli"].get(pk, []),
-                "components": lists["components"].get(pk, []),
-                "processes": lists["processes"].get(pk, []),
-                "materials": lists["materials"].get(pk, []),
-                "certifications": certifications.get(pk, []),
-                "capacity_per_month": row["capacity_per_month"],
-                "lead_time_days": row["lead_time_days"],
-                "min_order_qty": row["min_order_qty"],
-                "verification_status": row["verification_status"],
-                "verified_at": _iso(row["verified_at"]),
-                "contact_visible": private,
-                "address": row["address"] if private else None,
-                "contact_name": row["contact_name"] if private else None,
-                "contact_email": row["contact_email"] if private else None,
-                "contact_phone": row["contact_phone"] if private else None,
-                "created_at": _iso(row["created_at"]),
-                "updated_at": _iso(row["updated_at"]),
-            }
-        )
+        item = {"id": pk}
+        for name, how, column in _LEAD:
+            if how is _PLAIN:
+                item[name] = row[column]
+            elif how is _LIST:
+                item[name] = lists[name].get(pk, [])
+            elif how is _CERTIFICATIONS:
+                item[name] = certifications.get(pk, [])
+            elif how is _MANAGED:
+                item[name] = row[column] if pk in nib_ids else None
+            else:
+                item[name] = row[column] if private else None
+        item["verification_status"] = row["verification_status"]
+        item["verified_at"] = _iso(row["verified_at"])
+        item["contact_visible"] = private
+        for name, column in _CONTACT:
+            item[name] = row[column] if private else None
+        item["created_at"] = _iso(row["created_at"])
+        item["updated_at"] = _iso(row["updated_at"])
+        result.append(item)
     return result
+
+
+# How ``supplier_representations`` fills each field of ``SUPPLIER``, worked out once: the
+# contact fields come after ``contact_visible``, every other field before it, in order.
+_PLAIN, _LIST, _CERTIFICATIONS, _MANAGED, _HIDDEN = "plain", "list", "certs", "managed", "hidden"
+
+
+def _how(spec: Field) -> str:
+    if spec.kind is Kind.CODES:
+        return _LIST
+    if spec.kind is Kind.CERTIFICATIONS:
+        return _CERTIFICATIONS
+    return {Audience.PUBLIC: _PLAIN, Audience.MANAGED: _MANAGED}.get(spec.audience, _HIDDEN)
+
+
+_LEAD = [
+    (spec.name, _how(spec), _column(spec.name) if spec.scalar else None)
+    for spec in SUPPLIER
+    if spec.audience is not Audience.CONTACT
+]
+_CONTACT = [
+    (spec.name, _column(spec.name)) for spec in SUPPLIER if spec.audience is Audience.CONTACT
+]
 
 
 def holding_valid_certification(code: str, day: date | None = None) -> QuerySet:

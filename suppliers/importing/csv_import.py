@@ -21,7 +21,7 @@ from .csv_common import (
     problems_from_errors,
     read_rows,
 )
-from .rows import COLUMN_OF_FIELD, COLUMNS, References, parse_row
+from .rows import COLUMN_OF_FIELD, COLUMNS, FIELD_OF_COLUMN, References, parse_row
 from .upsert import supplier_upsert_apply, supplier_upsert_plan
 
 
@@ -46,8 +46,9 @@ def import_suppliers_file(path: Path | str, *, dry_run: bool = False) -> ImportR
         if row.problem:
             result.problems.append(row.problem)
             continue
-        item, problems = parse_row(row.cells, refs)
-        result.problems.extend(problems)
+        values = {FIELD_OF_COLUMN[column]: text for column, text in row.cells.items()}
+        item, errors = parse_row(values, refs)
+        result.problems.extend(problems_from_errors(errors, COLUMN_OF_FIELD))
         items.append(item)
         parsed.append(result)
 

@@ -1,110 +1,98 @@
-"""Turns one CSV row (text cells) into a ``SupplierUpsert`` plus the problems found on the way.
+"""Turns one company's values, as text, into a ``SupplierUpsert`` plus the problems found on the
+way: the parsing behind the CSV import and the partner API's supplier writes.
 
+Values and problems are keyed by field name (``fields.SUPPLIER``), and each value is parsed by
+its field's kind; the CSV import translates its columns (``COLUMNS``, ``COLUMN_OF_FIELD``).
 Reference codes are read once into dictionaries (``References``), so parsing never queries the
-database. Rules the model itself checks (NIB format, e-mail, lengths, year range) are left to the
-model validators in ``upsert``, so the import and the browser reject the same input.
+database. Rules the model itself checks (NIB format, e-mail, lengths, year range) are left to
+the model validators in ``upsert``, so the import and the browser reject the same input.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
+from functools import cached_property
 from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext as _
 
-from ..models import (
-    CertificationType,
-    ComponentCategory,
-    Material,
-    Process,
-    Province,
-    Regency,
-    SizeClass,
-)
-from .csv_common import Problem, parse_date, split_list
+from ..fields import SUPPLIER, Kind
+from ..models import CertificationType, Province, Regency, SizeClass
+from .csv_common import parse_date, split_list
 from .regions import RegencyIndex, RegencyNotFound, RegencyOutsideProvince
 from .upsert import SupplierUpsert
 
-COLUMNS = (
-    "nib",
-    "name",
-    "size_class",
-    "province",
-    "regency",
-    "employees",
-    "founded_year",
-    "components",
-    "processes",
-    "materials",
-    "certifications",
-    "capacity_per_month",
-    "lead_time_days",
-    "description",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-)
-INTEGER_COLUMNS = ("employees", "founded_year", "capacity_per_month", "lead_time_days")
-TEXT_COLUMNS = ("description", "contact_name", "contact_email", "contact_phone")
-LIST_COLUMNS = ("components", "processes", "materials")
-# Model field name -> CSV column, for messages that come from the model validators.
-COLUMN_OF_FIELD = {"legal_name": "name", "__all__": "row"}
+COLUMNS = SUPPLIER.header
+# Field name -> CSV column, for problems found by the parser or by the model validators.
+COLUMN_OF_FIELD = {**SUPPLIER.column_of_field, "__all__": "row"}
+FIELD_OF_COLUMN = SUPPLIER.field_of_column
+
+KEY = next(spec.name for spec in SUPPLIER if spec.key)
 
 _WHOLE_NUMBER = re.compile(r"^\d+$")
 
+Errors = dict[str, list[str]]
+
 
 class References:
-    """Every reference table the import needs, keyed by case-folded code."""
+    """The reference tables a company names, each read once (when first needed), keyed by
+    case-folded code."""
 
     def __init__(self) -> None:
-        self.size_classes = {o.code.casefold(): o for o in SizeClass.objects.all()}
-        self.provinces = {o.code: o for o in Province.objects.all()}
-        self.regencies = RegencyIndex(Regency.objects.all())
-        self.lists: dict[str, dict[str, Any]] = {
-            "components": {o.code.casefold(): o for o in ComponentCategory.objects.all()},
-            "processes": {o.code.casefold(): o for o in Process.objects.all()},
-            "materials": {o.code.casefold(): o for o in Material.objects.all()},
-        }
-        self.certifications = {
+        self._codes: dict[type[models.Model], dict[str, Any]] = {}
+
+    def codes(self, model: type[models.Model]) -> dict[str, Any]:
+        if model not in self._codes:
+            self._codes[model] = {o.code.casefold(): o for o in model.objects.all()}
+        return self._codes[model]
+
+    @cached_property
+    def regencies(self) -> RegencyIndex:
+        return RegencyIndex(Regency.objects.all())
+
+    @cached_property
+    def certifications(self) -> dict[str, str]:
+        return {
             code.casefold(): code
             for code in CertificationType.objects.values_list("code", flat=True)
         }
 
 
-def _parse_certifications(
-    cell: str, refs: References, problems: list[Problem]
-) -> dict[str, date | None]:
+def _add(errors: Errors, name: str, message: str) -> None:
+    errors.setdefault(name, []).append(message)
+
+
+def _parse_certifications(text: str, refs: References, errors: Errors) -> dict[str, date | None]:
     result: dict[str, date | None] = {}
-    for item in split_list(cell):
+    for item in split_list(text):
         code_text, _at, date_text = (part.strip() for part in item.partition("@"))
         code = refs.certifications.get(code_text.casefold())
         if code is None:
-            problems.append(
-                Problem(
-                    "certifications",
-                    _("Unknown certification code: %(code)s") % {"code": code_text},
-                )
+            _add(
+                errors,
+                "certifications",
+                _("Unknown certification code: %(code)s") % {"code": code_text},
             )
             continue
         valid_until = None
         if _at:
             valid_until = parse_date(date_text)
             if valid_until is None:
-                problems.append(
-                    Problem(
-                        "certifications",
-                        _("%(item)s: the date must be a real date written YYYY-MM-DD.")
-                        % {"item": item},
-                    )
+                _add(
+                    errors,
+                    "certifications",
+                    _("%(item)s: the date must be a real date written YYYY-MM-DD.")
+                    % {"item": item},
                 )
                 continue
         if code in result and result[code] != valid_until:
-            problems.append(
-                Problem(
-                    "certifications",
-                    _("%(code)s is listed twice with different dates.") % {"code": code},
-                )
+            _add(
+                errors,
+                "certifications",
+                _("%(code)s is listed twice with different dates.") % {"code": code},
             )
             continue
         result[code] = valid_until
@@ -112,19 +100,18 @@ def _parse_certifications(
 
 
 def _parse_location(
-    cells: dict[str, str], refs: References, fields: dict[str, Any], problems: list[Problem]
+    values: Mapping[str, str], refs: References, fields: dict[str, Any], errors: Errors
 ) -> None:
-    province_text, regency_text = cells["province"], cells["regency"]
+    province_text, regency_text = values.get("province", ""), values.get("regency", "")
     province = None
     if province_text:
-        province = refs.provinces.get(province_text)
+        province = refs.codes(Province).get(province_text.casefold())
         if province is None:
-            problems.append(
-                Problem(
-                    "province",
-                    _("Unknown province code: %(code)s (use the Kemendagri code, e.g. 32).")
-                    % {"code": province_text},
-                )
+            _add(
+                errors,
+                "province",
+                _("Unknown province code: %(code)s (use the Kemendagri code, e.g. 32).")
+                % {"code": province_text},
             )
             return
         fields["province"] = province
@@ -133,12 +120,11 @@ def _parse_location(
     try:
         regency = refs.regencies.find(regency_text, province.code if province else None)
     except RegencyOutsideProvince as exc:
-        problems.append(
-            Problem(
-                "regency",
-                _("Regency or city %(code)s (%(name)s) is not in province %(province)s.")
-                % {"code": exc.regency.code, "name": exc.regency.name, "province": province_text},
-            )
+        _add(
+            errors,
+            "regency",
+            _("Regency or city %(code)s (%(name)s) is not in province %(province)s.")
+            % {"code": exc.regency.code, "name": exc.regency.name, "province": province_text},
         )
         return
     except RegencyNotFound:
@@ -151,67 +137,80 @@ def _parse_location(
                 "name": regency_text,
                 "province": province.name,
             }
-        problems.append(Problem("regency", message))
+        _add(errors, "regency", message)
         return
     fields["regency"] = regency
-    # A regency code carries its province, so the province cell may be left empty.
-    fields.setdefault("province", refs.provinces[regency.province_id])
+    # A regency code carries its province, so the province may be left empty.
+    fields.setdefault("province", refs.codes(Province)[regency.province_id.casefold()])
 
 
-def parse_row(cells: dict[str, str], refs: References) -> tuple[SupplierUpsert, list[Problem]]:
-    """``cells`` maps every column of ``COLUMNS`` to its stripped text."""
-    problems: list[Problem] = []
-    # The name is always given to the model, so that a missing one is rejected even on update.
-    fields: dict[str, Any] = {"legal_name": cells["name"]}
+def _parse_code(name: str, text: str, refs: References) -> tuple[Any, str | None]:
+    """One reference row by its code, or the message saying why not."""
+    model = SUPPLIER.related_model(name)
+    known = refs.codes(model)
+    value = known.get(text.casefold())
+    if value is not None:
+        return value, None
+    if model is SizeClass:
+        message = _("Unknown size class: %(code)s (use one of: %(choices)s).")
+    else:
+        message = _("Unknown code: %(code)s")
+    return None, message % {"code": text, "choices": ", ".join(known)}
 
-    if cells["size_class"]:
-        size_class = refs.size_classes.get(cells["size_class"].casefold())
-        if size_class is None:
-            problems.append(
-                Problem(
-                    "size_class",
-                    _("Unknown size class: %(code)s (use one of: %(choices)s).")
-                    % {"code": cells["size_class"], "choices": ", ".join(refs.size_classes)},
-                )
-            )
-        else:
-            fields["size_class"] = size_class
 
-    _parse_location(cells, refs, fields, problems)
+def parse_row(values: Mapping[str, str], refs: References) -> tuple[SupplierUpsert, Errors]:
+    """``values`` maps field names to stripped text; a field left out or empty is not given (an
+    update keeps what is stored). Returns the item and the problems, by field name."""
+    unknown = set(values) - set(SUPPLIER.names())
+    if unknown:
+        raise ValueError(f"Not supplier fields: {', '.join(sorted(unknown))}")
+    errors: Errors = {}
+    fields: dict[str, Any] = {}
+    many: dict[str, list[Any]] = {}
+    certifications: dict[str, date | None] = {}
 
-    for column in INTEGER_COLUMNS:
-        text = cells[column]
-        if not text:
+    for spec in SUPPLIER:
+        name, text = spec.name, values.get(spec.name, "")
+        if name == "province":  # with the regency, which may be named within its province
+            _parse_location(values, refs, fields, errors)
             continue
-        if _WHOLE_NUMBER.match(text):
-            fields[column] = int(text)
-        else:
-            problems.append(
-                Problem(
-                    column,
+        if spec.key or name == "regency":
+            continue
+        if spec.kind is Kind.TEXT:
+            # A required text is always given, so that a missing one is rejected even on update.
+            if text or spec.required:
+                fields[name] = text
+        elif not text:
+            continue
+        elif spec.kind is Kind.NUMBER:
+            if _WHOLE_NUMBER.match(text):
+                fields[name] = int(text)
+            else:
+                _add(
+                    errors,
+                    name,
                     _("%(value)s is not a whole number of 0 or more.") % {"value": text},
                 )
-            )
+        elif spec.kind is Kind.CODE:
+            value, message = _parse_code(name, text, refs)
+            if message is None:
+                fields[name] = value
+            else:
+                _add(errors, name, message)
+        elif spec.kind is Kind.CODES:
+            codes = split_list(text)
+            known = refs.codes(SUPPLIER.related_model(name))
+            missing = [code for code in codes if code.casefold() not in known]
+            if missing:
+                _add(errors, name, _("Unknown codes: %(codes)s") % {"codes": ", ".join(missing)})
+            elif codes:
+                many[name] = [known[code.casefold()] for code in codes]
+        elif spec.kind is Kind.CERTIFICATIONS:
+            certifications = _parse_certifications(text, refs, errors)
+        else:  # pragma: no cover - a kind added to SUPPLIER needs its parser here
+            raise ValueError(f"No parser for {name} ({spec.kind})")
 
-    many: dict[str, list[Any]] = {}
-    for column in LIST_COLUMNS:
-        codes = split_list(cells[column])
-        if not codes:
-            continue
-        known = refs.lists[column]
-        unknown = [code for code in codes if code.casefold() not in known]
-        if unknown:
-            problems.append(
-                Problem(column, _("Unknown codes: %(codes)s") % {"codes": ", ".join(unknown)})
-            )
-        else:
-            many[column] = [known[code.casefold()] for code in codes]
-
-    certifications = _parse_certifications(cells["certifications"], refs, problems)
-
-    for column in TEXT_COLUMNS:
-        if cells[column]:
-            fields[column] = cells[column]
-
-    item = SupplierUpsert(nib=cells["nib"], fields=fields, many=many, certifications=certifications)
-    return item, problems
+    item = SupplierUpsert(
+        nib=values.get(KEY, ""), fields=fields, many=many, certifications=certifications
+    )
+    return item, errors

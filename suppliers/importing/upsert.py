@@ -31,12 +31,14 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..fields import M2M_FIELDS, PROFILE_FIELDS, SUPPLIER, Kind
 from ..models import CertificationType, Supplier, SupplierCertification
-from ..services import M2M_FIELDS, PROFILE_FIELDS
 from ..signals import suppliers_bulk_saved
 from .csv_common import CREATED, UNCHANGED, UPDATED
 
-FK_FIELDS = ("size_class", "province", "regency")
+FK_FIELDS = SUPPLIER.names(kinds=frozenset({Kind.CODE}))
+# What an item may set: the profile's columns except the key it is found by (the NIB).
+UPSERT_FIELDS = frozenset(name for name in PROFILE_FIELDS if not SUPPLIER[name].key)
 CHUNK = 500
 
 # Bulk writes skip post_save and m2m_changed; listeners (e.g. match rescoring) hear
@@ -135,7 +137,7 @@ def _plan_one(
     supplier = existing if existing is not None else Supplier(nib=item.nib)
     plan = UpsertPlan(item=item, supplier=supplier, outcome=CREATED if existing is None else "")
     for name, value in item.fields.items():
-        if name not in PROFILE_FIELDS or name == "nib":
+        if name not in UPSERT_FIELDS:
             raise ValueError(f"Not an upsert field: {name}")
         if name in FK_FIELDS:
             differs = getattr(supplier, f"{name}_id") != (value.pk if value else None)

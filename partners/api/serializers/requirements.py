@@ -7,35 +7,40 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from manufacturers.fields import REQUIREMENT, REQUIREMENT_FORM
 from manufacturers.models import Requirement
-from suppliers.models import CertificationType, ComponentCategory, Material, Process, Province
+from suppliers.fields import Audience, Field, Kind
 
-OWNER_FIELDS = ("target_price_min_idr", "target_price_max_idr", "close_reason", "closed_at")
-INT_MAX = 2_147_483_647
-BIGINT_MAX = 9_223_372_036_854_775_807
+# Shown to the buyer that posted the requirement only (null for everyone else).
+OWNER_FIELDS = (
+    *(spec.name for spec in REQUIREMENT if spec.audience is Audience.OWNER),
+    "close_reason",
+    "closed_at",
+)
 
 
 def _codes(model, **kwargs):
     return serializers.SlugRelatedField(slug_field="code", queryset=model.objects.all(), **kwargs)
 
 
+def _read_field(spec: Field) -> serializers.Field | None:
+    """The declared field for ``spec``, or None where the model's own field is right."""
+    if spec.kind is Kind.CODE:
+        return serializers.CharField(source=f"{spec.name}_id", read_only=True)
+    if spec.kind is Kind.CODES:
+        return serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    if spec.audience is Audience.OWNER and spec.kind is Kind.NUMBER:
+        return serializers.IntegerField(allow_null=True, read_only=True)
+    return None
+
+
 class RequirementSerializer(serializers.ModelSerializer):
+    # Its fields are those of ``manufacturers.fields.REQUIREMENT``, the buyer's own after
+    # ``is_mine``.
     manufacturer_name = serializers.CharField(source="manufacturer.name", read_only=True)
-    component = serializers.CharField(source="component_id", read_only=True)
-    delivery_province = serializers.CharField(source="delivery_province_id", read_only=True)
-    processes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    materials = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    required_certifications = serializers.SlugRelatedField(
-        slug_field="code", many=True, read_only=True
-    )
-    preferred_certifications = serializers.SlugRelatedField(
-        slug_field="code", many=True, read_only=True
-    )
     is_mine = serializers.SerializerMethodField(
         help_text=_("Whether your company posted it (then the price fields are filled).")
     )
-    target_price_min_idr = serializers.IntegerField(allow_null=True, read_only=True)
-    target_price_max_idr = serializers.IntegerField(allow_null=True, read_only=True)
     close_reason = serializers.CharField(allow_null=True, allow_blank=True, read_only=True)
     closed_at = serializers.DateTimeField(allow_null=True, read_only=True)
 
@@ -45,18 +50,11 @@ class RequirementSerializer(serializers.ModelSerializer):
             "id",
             "manufacturer",
             "manufacturer_name",
-            "reference",
-            "title",
-            "component",
-            "processes",
-            "materials",
-            "required_certifications",
-            "preferred_certifications",
-            "annual_volume",
-            "needed_by",
-            "delivery_province",
-            "min_local_content_pct",
-            "description",
+            *(
+                spec.name
+                for spec in REQUIREMENT
+                if spec.kind is not Kind.OWNER and spec.audience is not Audience.OWNER
+            ),
             "status",
             "published_at",
             "is_mine",
@@ -64,6 +62,14 @@ class RequirementSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        for spec in REQUIREMENT:
+            declared = _read_field(spec)
+            if declared is not None:
+                fields[spec.name] = declared
+        return fields
 
     def _is_mine(self, requirement: Requirement) -> bool:
         return requirement.manufacturer_id in self.context.get("own_manufacturer_ids", ())
@@ -79,29 +85,37 @@ class RequirementSerializer(serializers.ModelSerializer):
         return data
 
 
+# Longest description accepted (the model's text field has no limit of its own).
+LONG_TEXT_MAX = 10_000
+
+
+def _write_field(spec: Field) -> serializers.Field:
+    optional = {} if spec.required else {"required": False, "allow_null": True}
+    if spec.kind is Kind.TEXT:
+        max_length = REQUIREMENT.model_field(spec.name).max_length or LONG_TEXT_MAX
+        if spec.required:
+            return serializers.CharField(max_length=max_length)
+        return serializers.CharField(required=False, allow_blank=True, max_length=max_length)
+    if spec.kind is Kind.CODE:
+        return _codes(REQUIREMENT.related_model(spec.name), required=spec.required)
+    if spec.kind is Kind.CODES:
+        return _codes(REQUIREMENT.related_model(spec.name), many=True, required=False)
+    if spec.kind is Kind.NUMBER:
+        low, high = REQUIREMENT.number_range(spec.name)
+        return serializers.IntegerField(min_value=low, max_value=high, **optional)
+    if spec.kind is Kind.DATE:
+        return serializers.DateField(**optional)
+    raise ValueError(f"No API field for {spec.name} ({spec.kind})")
+
+
 class RequirementWriteSerializer(serializers.Serializer):
     """A buyer's draft or open requirement; the same rules as the browser form (services)."""
 
-    reference = serializers.CharField(max_length=50)
-    title = serializers.CharField(max_length=200)
-    component = _codes(ComponentCategory)
-    processes = _codes(Process, many=True, required=False)
-    materials = _codes(Material, many=True, required=False)
-    required_certifications = _codes(CertificationType, many=True, required=False)
-    preferred_certifications = _codes(CertificationType, many=True, required=False)
-    annual_volume = serializers.IntegerField(min_value=1, max_value=INT_MAX)
-    target_price_min_idr = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=BIGINT_MAX
-    )
-    target_price_max_idr = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=BIGINT_MAX
-    )
-    needed_by = serializers.DateField()
-    delivery_province = _codes(Province)
-    min_local_content_pct = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=100
-    )
-    description = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    # Its fields are those of ``manufacturers.fields.REQUIREMENT`` that the buyer edits.
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {
+            spec.name: _write_field(spec) for spec in REQUIREMENT if spec.form == REQUIREMENT_FORM
+        }
 
     def service_data(self) -> dict:
         return dict(self.validated_data)

@@ -1,12 +1,14 @@
 """Supplier resources. Reads are built by ``selectors.supplier_representations`` (lean, values
-based); ``SupplierSerializer`` documents that shape in the schema. Writes take the CSV import's
-columns and go through its parsing and validation (``partners.services``)."""
+based); ``SupplierSerializer`` documents that shape in the schema. Writes take the supplier's
+fields and go through the CSV import's parsing and validation (``partners.services``). Both
+take their fields from ``suppliers.fields.SUPPLIER``."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from suppliers.fields import SUPPLIER, Audience, Field, Kind
 from suppliers.models import VerificationStatus
 
 
@@ -15,39 +17,45 @@ class CertificationHeldSerializer(serializers.Serializer):
     valid_until = serializers.DateField(allow_null=True)
 
 
+READ_HELP = {
+    Audience.MANAGED: _("Only with the UMKM's contact consent, or for companies you manage."),
+}
+
+
+def _read_field(spec: Field) -> serializers.Field:
+    if spec.kind is Kind.CODES:
+        return serializers.ListField(child=serializers.CharField())
+    if spec.kind is Kind.CERTIFICATIONS:
+        return CertificationHeldSerializer(many=True)
+    # Hidden fields are null for readers who may not see them.
+    nullable = SUPPLIER.model_field(spec.name).null or spec.audience is not Audience.PUBLIC
+    help_text = {"help_text": READ_HELP[spec.audience]} if spec.audience in READ_HELP else {}
+    if spec.kind is Kind.NUMBER:
+        return serializers.IntegerField(allow_null=nullable, **help_text)
+    if spec.kind is Kind.CODE:
+        return serializers.CharField(allow_null=nullable, **help_text)
+    return serializers.CharField(allow_null=nullable, allow_blank=not spec.required, **help_text)
+
+
+# Documents the shape ``selectors.supplier_representations`` builds (a comment, not a docstring:
+# the schema would show it): the fields of ``suppliers.fields.SUPPLIER``, in their order, the
+# contact fields after ``contact_visible``.
 class SupplierSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    legal_name = serializers.CharField()
-    nib = serializers.CharField(
-        allow_null=True,
-        help_text=_("Only with the UMKM's contact consent, or for companies you manage."),
-    )
-    size_class = serializers.CharField(allow_null=True)
-    province = serializers.CharField(allow_null=True)
-    regency = serializers.CharField(allow_null=True)
-    founded_year = serializers.IntegerField(allow_null=True)
-    employees = serializers.IntegerField(allow_null=True)
-    description = serializers.CharField(allow_blank=True)
-    website = serializers.CharField(allow_blank=True)
-    kbli = serializers.ListField(child=serializers.CharField())
-    components = serializers.ListField(child=serializers.CharField())
-    processes = serializers.ListField(child=serializers.CharField())
-    materials = serializers.ListField(child=serializers.CharField())
-    certifications = CertificationHeldSerializer(many=True)
-    capacity_per_month = serializers.IntegerField(allow_null=True)
-    lead_time_days = serializers.IntegerField(allow_null=True)
-    min_order_qty = serializers.IntegerField(allow_null=True)
-    verification_status = serializers.ChoiceField(choices=VerificationStatus.choices)
-    verified_at = serializers.DateTimeField(allow_null=True)
-    contact_visible = serializers.BooleanField(
-        help_text=_("Whether you may see the private contact fields of this company.")
-    )
-    address = serializers.CharField(allow_null=True, allow_blank=True)
-    contact_name = serializers.CharField(allow_null=True, allow_blank=True)
-    contact_email = serializers.CharField(allow_null=True, allow_blank=True)
-    contact_phone = serializers.CharField(allow_null=True, allow_blank=True)
-    created_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField()
+    def get_fields(self) -> dict[str, serializers.Field]:
+        lead = [spec for spec in SUPPLIER if spec.audience is not Audience.CONTACT]
+        contact = [spec for spec in SUPPLIER if spec.audience is Audience.CONTACT]
+        return {
+            "id": serializers.IntegerField(),
+            **{spec.name: _read_field(spec) for spec in lead},
+            "verification_status": serializers.ChoiceField(choices=VerificationStatus.choices),
+            "verified_at": serializers.DateTimeField(allow_null=True),
+            "contact_visible": serializers.BooleanField(
+                help_text=_("Whether you may see the private contact fields of this company.")
+            ),
+            **{spec.name: _read_field(spec) for spec in contact},
+            "created_at": serializers.DateTimeField(),
+            "updated_at": serializers.DateTimeField(),
+        }
 
 
 class CertificationInputSerializer(serializers.Serializer):
@@ -59,69 +67,58 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
-class SupplierWriteSerializer(serializers.Serializer):
-    """The CSV import's columns as JSON. Left out or empty keeps the stored value (on update);
-    a list replaces the stored list; certifications are merged by type."""
+# Input limits, generous: the import's parsing and the model's validators give the real
+# messages (the same as the CSV import's).
+SHORT_TEXT_MAX = 300
+LONG_TEXT_MAX = 5000
+WRITE_HELP = {"regency": _("Code (e.g. 3204) or name within the province.")}
 
-    nib = serializers.CharField(required=False, allow_blank=True, max_length=32)
-    legal_name = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    size_class = serializers.CharField(required=False, allow_blank=True, max_length=16)
-    province = serializers.CharField(required=False, allow_blank=True, max_length=8)
-    regency = serializers.CharField(
+
+def _write_field(spec: Field) -> serializers.Field:
+    help_text = {"help_text": WRITE_HELP[spec.name]} if spec.name in WRITE_HELP else {}
+    if spec.kind is Kind.NUMBER:
+        return serializers.IntegerField(required=False, allow_null=True, **help_text)
+    if spec.kind is Kind.CODES:
+        return serializers.ListField(
+            child=serializers.CharField(max_length=32), required=False, max_length=200
+        )
+    if spec.kind is Kind.CERTIFICATIONS:
+        return CertificationInputSerializer(many=True, required=False, max_length=50)
+    model_field = SUPPLIER.model_field(spec.name)
+    long_text = spec.kind is Kind.TEXT and not getattr(model_field, "max_length", None)
+    return serializers.CharField(
         required=False,
         allow_blank=True,
-        max_length=100,
-        help_text=_("Code (e.g. 3204) or name within the province."),
+        max_length=LONG_TEXT_MAX if long_text else SHORT_TEXT_MAX,
+        **help_text,
     )
-    employees = serializers.IntegerField(required=False, allow_null=True)
-    founded_year = serializers.IntegerField(required=False, allow_null=True)
-    capacity_per_month = serializers.IntegerField(required=False, allow_null=True)
-    lead_time_days = serializers.IntegerField(required=False, allow_null=True)
-    min_order_qty = serializers.IntegerField(required=False, allow_null=True)
-    components = serializers.ListField(
-        child=serializers.CharField(max_length=32), required=False, max_length=200
-    )
-    processes = serializers.ListField(
-        child=serializers.CharField(max_length=32), required=False, max_length=200
-    )
-    materials = serializers.ListField(
-        child=serializers.CharField(max_length=32), required=False, max_length=200
-    )
-    certifications = CertificationInputSerializer(many=True, required=False, max_length=50)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    address = serializers.CharField(required=False, allow_blank=True, max_length=1000)
-    website = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    contact_name = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    contact_email = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    contact_phone = serializers.CharField(required=False, allow_blank=True, max_length=100)
 
-    def to_cells(self) -> tuple[dict[str, str], dict]:
-        """The CSV cells (text, as the import reads them) and the extra typed fields."""
+
+# Its fields are those of ``suppliers.fields.SUPPLIER``.
+class SupplierWriteSerializer(serializers.Serializer):
+    """The CSV import's columns as JSON (``legal_name`` for its ``name``), plus the profile
+    fields the import has no column for (``kbli``, ``website``, ``min_order_qty``, ``address``).
+    Left out or empty keeps the stored value (on update); a list replaces the stored list;
+    certifications are merged by type."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {spec.name: _write_field(spec) for spec in SUPPLIER}
+
+    def to_values(self) -> dict[str, str]:
+        """Every field as text, as the CSV import reads its cells (``suppliers.importing.rows``)."""
         data = self.validated_data
-        cells = {
-            "nib": _text(data.get("nib")),
-            "name": _text(data.get("legal_name")),
-            "size_class": _text(data.get("size_class")),
-            "province": _text(data.get("province")),
-            "regency": _text(data.get("regency")),
-            "description": _text(data.get("description")),
-            "contact_name": _text(data.get("contact_name")),
-            "contact_email": _text(data.get("contact_email")),
-            "contact_phone": _text(data.get("contact_phone")),
-        }
-        for column in ("employees", "founded_year", "capacity_per_month", "lead_time_days"):
-            cells[column] = _text(data.get(column))
-        for column in ("components", "processes", "materials"):
-            # ";" separates items in a CSV cell, so it cannot appear inside a code.
-            cells[column] = ";".join(code.replace(";", " ") for code in data.get(column) or [])
-        cells["certifications"] = ";".join(
-            f"{item['code'].replace(';', ' ').replace('@', ' ')}"
-            + (f"@{item['valid_until'].isoformat()}" if item.get("valid_until") else "")
-            for item in data.get("certifications") or []
-        )
-        extra = {
-            name: data[name]
-            for name in ("address", "website", "min_order_qty")
-            if data.get(name) not in (None, "")
-        }
-        return cells, extra
+        values = {}
+        for spec in SUPPLIER:
+            value = data.get(spec.name)
+            if spec.kind is Kind.CODES:
+                # ";" separates items in a CSV cell, so it cannot appear inside a code.
+                values[spec.name] = ";".join(code.replace(";", " ") for code in value or [])
+            elif spec.kind is Kind.CERTIFICATIONS:
+                values[spec.name] = ";".join(
+                    f"{item['code'].replace(';', ' ').replace('@', ' ')}"
+                    + (f"@{item['valid_until'].isoformat()}" if item.get("valid_until") else "")
+                    for item in value or []
+                )
+            else:
+                values[spec.name] = _text(value)
+        return values

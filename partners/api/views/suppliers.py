@@ -91,8 +91,7 @@ class SupplierViewSet(ApiViewMixin, viewsets.GenericViewSet):
     def create(self, request, *args, **kwargs):
         serializer = SupplierWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        cells, extra = serializer.to_cells()
-        supplier = supplier_api_create(partner=partner_of(request), cells=cells, extra=extra)
+        supplier = supplier_api_create(partner=partner_of(request), values=serializer.to_values())
         return Response(self._detail(supplier.pk), status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None, *args, **kwargs):
@@ -110,8 +109,7 @@ class SupplierViewSet(ApiViewMixin, viewsets.GenericViewSet):
             )
         serializer = SupplierWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        cells, extra = serializer.to_cells()
-        supplier_api_update(supplier=supplier, cells=cells, extra=extra)
+        supplier_api_update(supplier=supplier, values=serializer.to_values())
         return Response(self._detail(supplier.pk))
 
 
