@@ -88,8 +88,18 @@ def test_only_the_browsable_api_may_use_inline_style(client):
 
 
 def test_the_report_uri_is_optional_and_set_from_the_environment():
-    # Set at start-up from CSP_REPORT_URI; unset in the tests.
+    from tests.test_deploy import manage, production_env
+
     assert "report-uri" not in settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    result = manage(
+        "shell",
+        "-c",
+        "from csp.utils import build_policy; print(build_policy())",
+        env=production_env(CSP_REPORT_URI="https://csp.example.id/report"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "report-uri https://csp.example.id/report" in result.stdout
+    assert "script-src 'self'" in result.stdout
 
 
 # E-mails are not served as web pages (and mail programs want inline style).
