@@ -1,24 +1,22 @@
-"""CSV and XLSX files of the dashboard's tables."""
+"""CSV and XLSX files of the dashboard's tables (labels come from editable reference data, so
+every cell goes through ``accounts.spreadsheets``: never a formula)."""
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-
-def _cell(value: Any) -> Any:
-    return value if isinstance(value, int | float) or value is None else str(value)
+from accounts.spreadsheets import SafeCsvWriter, append_xlsx_row
 
 
 def to_csv(headers: list[str], rows: list[list[Any]]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeCsvWriter(buffer)
     writer.writerow(headers)
-    writer.writerows([[_cell(v) for v in row] for row in rows])
+    writer.writerows(rows)
     return buffer.getvalue()
 
 
@@ -28,16 +26,16 @@ def to_xlsx(tables, meta: list[tuple[str, str]]) -> bytes:
     about = book.active
     about.title = "Filters"
     for row in meta:
-        about.append(list(row))
+        append_xlsx_row(about, row)
     for slug, title, headers, rows in tables:
         sheet = book.create_sheet(slug[:31])
-        sheet.append([title])
+        append_xlsx_row(sheet, [title])
         sheet["A1"].font = Font(bold=True)
-        sheet.append(headers)
+        append_xlsx_row(sheet, headers)
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append([_cell(v) for v in row])
+            append_xlsx_row(sheet, row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

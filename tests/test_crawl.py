@@ -1,6 +1,6 @@
 """Every page each kind of user can reach answers without a server error, also when the query
 string is garbage (hand-edited links, old bookmarks, scanners): bad input gets a message, never
-a 500."""
+a 500. Every HTML page carries the Content-Security-Policy header."""
 
 from __future__ import annotations
 
@@ -37,8 +37,8 @@ def _shape(path: str) -> str:
     return re.sub(r"\d+", "N", parts.path) + "?" + "&".join(sorted(parts.query.split("&")))
 
 
-def _crawl(client) -> tuple[list[tuple[str, int]], int]:
-    seen, queue, failures = set(), deque(["/"]), []
+def _crawl(client) -> tuple[list[tuple[str, int | str]], int]:
+    seen, queue, failures, unprotected = set(), deque(["/"]), [], []
     while queue and len(seen) < MAX_PAGES:
         path = queue.popleft()
         shape = _shape(path)
@@ -50,11 +50,13 @@ def _crawl(client) -> tuple[list[tuple[str, int]], int]:
         failures += [(p, r.status_code) for p, r in ((path, response), (shape, garbled))]
         if "text/html" not in response.get("Content-Type", ""):
             continue
+        if "Content-Security-Policy" not in response:
+            unprotected.append((path, "no Content-Security-Policy"))
         for link in LINK.findall(response.content.decode()):
             link = link.replace("&amp;", "&")
             if not SKIP.search(link) and (not link.startswith("/admin/") or ADMIN.match(link)):
                 queue.append(link)
-    return [(p, status) for p, status in failures if status >= 500], len(seen)
+    return [(p, status) for p, status in failures if status >= 500] + unprotected, len(seen)
 
 
 def test_no_page_any_kind_of_user_can_reach_fails(client):

@@ -43,6 +43,14 @@ def log_in(page, live_server, user, language: str) -> None:
     )
 
 
+def wait_for_cards(page, count: int) -> None:
+    # A function, not a bare expression: Playwright would eval that in the page, and the
+    # Content-Security-Policy refuses eval.
+    page.wait_for_function(
+        f"() => document.querySelectorAll('[data-testid=match-card]').length === {count}"
+    )
+
+
 def card(page, name: str):
     return page.get_by_test_id("match-card").filter(has_text=name)
 
@@ -68,10 +76,10 @@ def test_a_buyer_filters_shortlists_dismisses_and_compares(desktop_page, live_se
     page.locator("summary", has_text="Filters").click()
     page.select_option("#id_island_group", "Jawa")
     page.wait_for_url(re.compile(r"island_group=Jawa"))
-    page.wait_for_function("document.querySelectorAll('[data-testid=match-card]').length === 2")
+    wait_for_cards(page, 2)
     assert card(page, "CV Baja Medan").count() == 0
     page.check("#id_verified_only")
-    page.wait_for_function("document.querySelectorAll('[data-testid=match-card]').length === 1")
+    wait_for_cards(page, 1)
     screenshot(page, "02-filtered")
 
     # Shortlist Bandung in place.
@@ -82,7 +90,7 @@ def test_a_buyer_filters_shortlists_dismisses_and_compares(desktop_page, live_se
 
     # Back to every match; dismiss Medan: it folds away with an undo, and stays hidden.
     page.get_by_test_id("clear-filters").click()
-    page.wait_for_function("document.querySelectorAll('[data-testid=match-card]').length === 4")
+    wait_for_cards(page, 4)
     card(page, "CV Baja Medan").get_by_test_id("dismiss").click()
     page.get_by_text("CV Baja Medan dismissed.").wait_for()
     screenshot(page, "03-dismissed")
@@ -90,7 +98,7 @@ def test_a_buyer_filters_shortlists_dismisses_and_compares(desktop_page, live_se
     assert page.get_by_test_id("match-card").count() == 3
     assert page.get_by_test_id("hidden-dismissed").is_visible()
     page.get_by_test_id("show-dismissed").check()
-    page.wait_for_function("document.querySelectorAll('[data-testid=match-card]').length === 4")
+    wait_for_cards(page, 4)
     assert card(page, "CV Baja Medan").get_by_test_id("dismissed-badge").is_visible()
 
     # Compare: four is one too many, said next to the button with the ticks kept.

@@ -155,6 +155,25 @@ def test_a_wrong_header_imports_nothing(tmp_path):
 
 
 @pytest.mark.django_db
+def test_text_that_looks_like_a_formula_is_stored_verbatim(tmp_path):
+    # Neutralising is the exports' job (accounts.spreadsheets): the data itself stays as typed.
+    hostile = '=HYPERLINK("http://evil.example","x")'
+    quoted = '"' + hostile.replace('"', '""') + '"'
+    row = (
+        f"{quoted},@Evil Motor,+Cell holder,BAT.MOD.HOLDER,INJ_MOULD,PC,,,1000,,,"
+        f"{_date(90)},32,-Flame retardant"
+    )
+    output, error = _run(_write(tmp_path, [row]))
+
+    assert error is None, output
+    requirement = Requirement.objects.get()
+    assert requirement.reference == hostile
+    assert requirement.manufacturer.name == "@Evil Motor"
+    assert requirement.title == "+Cell holder"
+    assert requirement.description == "-Flame retardant"
+
+
+@pytest.mark.django_db
 def test_a_closed_requirement_is_not_reopened_by_an_import(tmp_path):
     _run(_write(tmp_path, _good_rows()))
     Requirement.objects.filter(reference="RFQ-2").update(

@@ -70,6 +70,36 @@ def test_export_matches_rejects_a_bad_top(world):
         run("export_matches", "--top", "0")
 
 
+HOSTILE_REFERENCE = '=HYPERLINK("http://evil.example","x")'
+HOSTILE_NAME = "@SUM(1+1)*cmd|' /C calc'!A0"
+
+
+def test_export_matches_never_writes_a_formula(world):
+    # A reference and a firm name are typed by users (the requirement form accepts both): a
+    # spreadsheet must show them as text, not run them (OWASP: prefix a single quote).
+    _good, _expired, open_requirement, _closed = world
+    open_requirement.reference = HOSTILE_REFERENCE
+    open_requirement.save()
+    open_requirement.manufacturer.name = HOSTILE_NAME
+    open_requirement.manufacturer.save()
+    for prefix in ("+", "-", "\t", "\r"):
+        make_requirement(required=["ISO9001"], reference=f"{prefix}RFQ")
+    # A bare CR inside a cell must be quoted, or a spreadsheet starts a row there.
+    make_requirement(required=["ISO9001"], reference="RFQ\r=1+1")
+    run("rematch")
+
+    output = run("export_matches", "--top", "1")
+    rows = list(csv.reader(io.StringIO(output)))
+
+    body = {row[0]: row for row in rows[1:]}
+    assert body["'" + HOSTILE_REFERENCE][1] == "'" + HOSTILE_NAME
+    assert {"'+RFQ", "'-RFQ", "'\tRFQ", "'\rRFQ", "RFQ\r=1+1"} <= set(body)
+    assert '"RFQ\r=1+1"' in output
+    assert not [cell for row in rows for cell in row if cell[:1] in ("=", "+", "-", "@", "\t")]
+    score = body["'" + HOSTILE_REFERENCE][4]
+    assert float(score) > 0 and score == f"{float(score):.2f}"  # still a plain number
+
+
 def test_rematch_in_two_processes_gives_the_same_matches(reference_data, monkeypatch):
     from matchmaking import services
 

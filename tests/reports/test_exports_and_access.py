@@ -8,6 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import User
+from suppliers.models import Province, SizeClass
 from tests.factories import AdminUserFactory, MinistryUserFactory, SupplierFactory, UserFactory
 
 from .conftest import PERIOD
@@ -128,3 +129,57 @@ def test_anonymous_decision_is_refused(client, db):
     assert response.status_code == 302
     supplier.refresh_from_db()
     assert supplier.verification_status == "unverified"
+
+
+HOSTILE = '=HYPERLINK("http://evil.example","x")'
+
+
+@pytest.fixture
+def hostile_labels(history):
+    # Labels come from reference data an administrator can edit: never a formula in the files.
+    Province.objects.filter(pk=history.west_java.pk).update(name=HOSTILE)
+    SizeClass.objects.filter(pk=history.small_size.pk).update(
+        name_en="@SUM(1+1)", name_id="@SUM(1+1)"
+    )
+    return history
+
+
+def test_csv_export_never_writes_a_formula(ministry_client, hostile_labels):
+    response = ministry_client.get(reverse("reports:export_csv"), {**PERIOD, "table": "province"})
+
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    by_label = {row[0]: row[1:] for row in rows[1:]}
+    assert by_label["'" + HOSTILE] == ["1", "1", "2", "1", "1", "500000000"]  # numbers stay
+    assert HOSTILE not in by_label
+    size = list(
+        csv.reader(
+            io.StringIO(
+                ministry_client.get(
+                    reverse("reports:export_csv"), {**PERIOD, "table": "size"}
+                ).content.decode()
+            )
+        )
+    )
+    assert "'@SUM(1+1)" in [row[0] for row in size]
+
+
+def test_xlsx_export_stores_labels_as_text_never_as_formulas(ministry_client, hostile_labels):
+    response = ministry_client.get(reverse("reports:export_xlsx"), PERIOD)
+
+    book = load_workbook(io.BytesIO(response.content))
+    cells = {row[0].value: row for row in book["province"].iter_rows(min_row=3)}
+    label = cells[HOSTILE][0]
+    assert label.data_type == "s"  # a string cell, verbatim: a spreadsheet does not evaluate it
+    assert label.value == HOSTILE
+    assert [c.value for c in cells[HOSTILE][1:]] == [1, 1, 2, 1, 1, 500_000_000]
+    assert all(c.data_type == "n" for c in cells[HOSTILE][1:])
+    sizes = {row[0].value: row[0] for row in book["size"].iter_rows(min_row=3)}
+    assert sizes["@SUM(1+1)"].data_type == "s"
+    formulas = [
+        cell.coordinate
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
+    assert formulas == []

@@ -80,3 +80,21 @@ def test_the_page_shades_the_map_by_the_chosen_measure(client, history):
     body = introductions.content.decode()
     assert 'data-testid="province-map" data-measure="introductions"' in body
     assert 'data-code="32" data-value="2" data-shade="5"' in body
+
+
+def test_every_grid_cell_has_its_class_in_the_stylesheet(client, history):
+    # Tiles are placed by classes, not style attributes (the Content-Security-Policy forbids
+    # them): the stylesheet must have one for every column and row the grid can use.
+    from django.contrib.staticfiles import finders
+
+    with open(finders.find("reports/reports.css"), encoding="utf-8") as css:
+        rules = css.read()
+    assert all(
+        f".tile-col-{c} {{ grid-column: {c}; }}" in rules for c in range(1, tilemap.COLUMNS + 1)
+    )
+    assert all(f".tile-row-{r} {{ grid-row: {r}; }}" in rules for r in range(1, tilemap.ROWS + 1))
+    client.force_login(MinistryUserFactory())
+    body = client.get(reverse("reports:dashboard"), PERIOD).content.decode()
+    west_java = _tiles()["32"]
+    assert f"tile-col-{west_java.column} tile-row-{west_java.row}" in body
+    assert "style=" not in body

@@ -8,7 +8,7 @@ from suppliers.importing import import_suppliers_file
 from suppliers.models import Supplier, SupplierCertification
 from tests.factories import SupplierCertificationFactory, SupplierFactory
 
-from .conftest import DATA, row
+from .conftest import DATA, GOOD_ROW, row
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +110,21 @@ def test_update_by_nib_changes_only_the_changed_fields(run_import, write_csv):
         ("SNI", None),
         ("SMK3", None),  # not in the file, never deleted
     }
+
+
+def test_text_that_looks_like_a_formula_is_stored_verbatim(run_import, write_csv):
+    # Neutralising is the exports' job (accounts.spreadsheets): the data itself stays as typed.
+    hostile = '=HYPERLINK("http://evil.example","x")'
+    status, output = run_import(
+        write_csv([row(name=hostile, description="@SUM(1+1)", contact_name="-Agus")])
+    )
+
+    assert status == 0, output
+    supplier = Supplier.objects.get(nib=GOOD_ROW["nib"])
+    assert supplier.legal_name == hostile
+    assert supplier.description == "@SUM(1+1)"
+    assert supplier.contact_name == "-Agus"
+    assert supplier.contact_phone == GOOD_ROW["contact_phone"]  # "+62...", no quote added
 
 
 def test_a_regency_code_alone_gives_the_province_but_a_name_alone_does_not(run_import, write_csv):

@@ -1,7 +1,8 @@
-import csv
+from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.spreadsheets import SafeCsvWriter
 from manufacturers.models import Requirement
 from matchmaking.models import Match
 
@@ -18,7 +19,8 @@ class Command(BaseCommand):
     def handle(self, *args, top: int, **options):
         if top < 1:
             raise CommandError("--top must be at least 1")
-        writer = csv.writer(self.stdout, lineterminator="\n")
+        # References and names are typed by users: never let a spreadsheet run them.
+        writer = SafeCsvWriter(self.stdout, lineterminator="\n")
         writer.writerow(["requirement_ref", "manufacturer", "supplier_nib", "rank", "score"])
         rows = (
             Match.objects.filter(requirement__status=Requirement.Status.OPEN, rank__lte=top)
@@ -32,4 +34,4 @@ class Command(BaseCommand):
             )
         )
         for reference, manufacturer, nib, rank, score in rows.iterator(chunk_size=5000):
-            writer.writerow([reference, manufacturer, nib, rank, f"{score:.2f}"])
+            writer.writerow([reference, manufacturer, nib, rank, Decimal(f"{score:.2f}")])
