@@ -106,13 +106,21 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # --- Cache (log-in rate limits live here; must be shared between processes in production) ---
 REDIS_URL = env("REDIS_URL", default="")
+# Seconds a Redis call may take (cache and broker) before Redis counts as unreachable; short, so
+# that a frozen Redis costs a request at most this (the outage is then remembered for a few
+# seconds, see accounts/outage.py).
+REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=0.5)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis, degrading to a per-process memory while Redis is unreachable.
+            "BACKEND": "accounts.cache.FallbackRedisCache",
             "LOCATION": env("CACHE_URL", default=REDIS_URL),
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="rantai"),
-            "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
+            "OPTIONS": {
+                "socket_timeout": REDIS_TIMEOUT_SECONDS,
+                "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+            },
         }
     }
 else:
@@ -225,8 +233,11 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # The visibility timeout must exceed the longest task (time limit) or a slow task is redelivered.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_TASK_TIME_LIMIT * 2,
-    "socket_timeout": 2,
-    "socket_connect_timeout": 2,
+    # A web request that enqueues waits at most this on a hung broker (then the work is kept
+    # in PostgreSQL for beat's sweeps: the outbox, pending rescores). At least 1 s: a worker
+    # under load must not take a slow answer for an outage.
+    "socket_timeout": max(1.0, REDIS_TIMEOUT_SECONDS),
+    "socket_connect_timeout": max(1.0, REDIS_TIMEOUT_SECONDS),
     "max_retries": 1,
     # A web request that enqueues must not wait for the broker: retry a refused connection
     # once, at once (the default waits 2 s). Workers reconnect with their own back-off.
@@ -250,6 +261,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "accounts-outbox-sweep": {
         "task": "accounts.tasks.outbox_sweep",
         "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=60.0),
+    },
+    # Rescores edits whose rescore could not be enqueued (broker down when they were saved).
+    "matchmaking-rescore-pending": {
+        "task": "matchmaking.tasks.rescore_pending",
+        "schedule": env.float("RESCORE_PENDING_SWEEP_SECONDS", default=60.0),
     },
     # Introduction reminders after 7 days, expiry after 14.
     "introductions-expire": {
