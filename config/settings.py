@@ -159,8 +159,9 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Rantai] "
 # Behind a reverse proxy the rate limits must count the client's address, not the proxy's: set
-# this to the number of proxies that append to X-Forwarded-For.
-ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# this to the number of proxies that append to X-Forwarded-For (read by accounts.network, which
+# every rate limit, allauth's included, keys on).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # --- I18N -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "id"

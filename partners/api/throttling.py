@@ -1,5 +1,6 @@
 """Per-key rate limits: a fixed one-minute window counted in the shared cache (Redis in
-production, so every worker process counts the same requests)."""
+production, so every worker process counts the same requests). Keys, logged-in users and
+anonymous client addresses each have their own limit."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.core.cache import caches
 from rest_framework.throttling import BaseThrottle
 
 from accounts.cache import incr_expiring
+from accounts.network import client_rate_key
 
 from .authentication import api_key_of
 
@@ -23,7 +25,8 @@ def _limit_and_ident(request) -> tuple[int, str]:
         return limit, f"key:{api_key.pk}"
     if request.user and request.user.is_authenticated:
         return settings.API_USER_RATE_PER_MINUTE, f"user:{request.user.pk}"
-    return settings.API_ANON_RATE_PER_MINUTE, f"ip:{request.META.get('REMOTE_ADDR', '')}"
+    # Anonymous callers and callers whose key was refused: one limit per client address.
+    return settings.API_ANON_RATE_PER_MINUTE, f"ip:{client_rate_key(request)}"
 
 
 def _count(key: str) -> int:
