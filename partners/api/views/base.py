@@ -11,10 +11,12 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import ErrorDetail
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BrowsableAPIRenderer
 
 from ..authentication import ApiKeyAuthentication
 from ..pagination import ApiCursorPagination
+from ..parsers import ApiJSONParser
 from ..permissions import ScopeOrSessionPermission
 from ..renderers import ApiContentNegotiation, ApiJSONRenderer
 from ..throttling import PerKeyRateThrottle
@@ -77,6 +79,7 @@ class ApiViewMixin(ThrottleFirstMixin):
     throttle_classes = [PerKeyRateThrottle]
     pagination_class = ApiCursorPagination
     renderer_classes = [ApiJSONRenderer, BrowsableAPIRenderer]
+    parser_classes = [ApiJSONParser, FormParser, MultiPartParser]
     content_negotiation_class = ApiContentNegotiation
 
     def initial(self, request, *args, **kwargs):
