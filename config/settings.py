@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Refuses oversized request bodies before anything (the CSRF check) reads them.
+    "accounts.bodylimit.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -200,6 +202,10 @@ PRIVATE_MEDIA_ROOT = env.path(
     "PRIVATE_MEDIA_ROOT", default=str(Path(MEDIA_ROOT).parent / "private_media")
 )
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
+# Request bodies beyond this are refused (413) before they are read, except where a view allows
+# more: the uploads (5 MB certificates and photos, 20 MB drawings, plus the form), the admin;
+# the partner API allows 1 MB (accounts/bodylimit.py).
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640

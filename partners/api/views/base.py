@@ -81,6 +81,8 @@ class ApiViewMixin(ThrottleFirstMixin):
     renderer_classes = [ApiJSONRenderer, BrowsableAPIRenderer]
     parser_classes = [ApiJSONParser, FormParser, MultiPartParser]
     content_negotiation_class = ApiContentNegotiation
+    # Request bodies beyond this are refused before they are read (accounts.bodylimit).
+    max_body_bytes = 1024 * 1024
 
     def initial(self, request, *args, **kwargs):
         # API clients say their language with Accept-Language, even when logged in (the site
