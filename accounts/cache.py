@@ -20,6 +20,7 @@ import redis.exceptions
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
+from kombu.utils.url import maybe_sanitize_url
 
 from .outage import outage_for
 
@@ -37,7 +38,7 @@ class FallbackRedisCache(RedisCache):
         location = ",".join(self._servers)
         # Django builds one backend object per thread; the outage and the memory are per
         # process (LocMemCache shares its storage by name).
-        self._outage = outage_for(f"Redis cache at {location}")
+        self._outage = outage_for(f"Redis cache at {maybe_sanitize_url(location)}")
         self._fallback = LocMemCache(
             f"rantai-fallback:{location}",
             {

@@ -14,7 +14,8 @@ import threading
 import time
 
 import kombu.exceptions
-from celery import Task
+from celery import Celery, Task
+from kombu.utils.url import maybe_sanitize_url
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +81,10 @@ def clear_outages() -> None:
             outage.clear()
 
 
-broker = outage_for("The Celery broker")
+def broker_outage(app: Celery) -> Outage:
+    """The outage record of ``app``'s current broker (by URL: a switch starts afresh)."""
+    return outage_for(f"The Celery broker at {maybe_sanitize_url(app.conf.broker_url)}")
+
 
 # What publishing raises when the broker cannot be reached (kombu wraps the socket errors).
 BROKER_ERRORS = (kombu.exceptions.OperationalError, OSError)
@@ -99,6 +103,7 @@ def enqueue(task: Task, args: tuple = (), **options) -> bool:
             logger.exception("%s failed", task.name)
             return False
         return True
+    broker = broker_outage(task.app)
     if broker.down():
         return False
     try:

@@ -24,14 +24,16 @@ import pytest
 import redis
 from django.core.cache import caches
 from django.db import connection
+from kombu import pools
 
-from accounts.outage import broker, clear_outages
+from accounts.outage import broker_outage, clear_outages
 from config.celery import app as celery_app
 from matchmaking import tasks
 from matchmaking.models import PendingRescore
 from suppliers.services import supplier_update
 from tests.api.conftest import key_client, key_for
 from tests.factories import MinistryUserFactory, SupplierFactory, UserFactory
+from tests.introductions.brokers import use_broker
 
 pytestmark = pytest.mark.django_db
 
@@ -100,14 +102,19 @@ class ThrowawayRedis:
 @contextmanager
 def _broker_at(url: str):
     conf = celery_app.conf
-    saved = conf.broker_url, conf.task_always_eager
-    conf.broker_url, conf.task_always_eager = url, False
-    celery_app._after_fork()  # forget the pooled connections to the usual broker
+    eager, conf.task_always_eager = conf.task_always_eager, False
     try:
-        yield
+        with use_broker(url):
+            yield
     finally:
-        conf.broker_url, conf.task_always_eager = saved
-        celery_app._after_fork()
+        conf.task_always_eager = eager
+
+
+def _reconnect() -> None:
+    """Drops the pooled broker connections that failed (a web process's pool would replace
+    them on its own as they are used; here the test wants the next enqueue to be clean)."""
+    pools.reset()
+    celery_app._after_fork()
 
 
 @pytest.fixture
@@ -224,7 +231,7 @@ def test_an_edit_whose_rescore_cannot_be_enqueued_is_recorded_and_swept(
     started = time.monotonic()
     _edit(supplier, django_capture_on_commit_callbacks)
     assert time.monotonic() - started < BOUND_SECONDS
-    assert broker.down()
+    assert broker_outage(celery_app).down()  # the next edits do not wait for it again
     pending = PendingRescore.objects.get()
     assert (pending.kind, pending.object_id) == ("supplier", supplier.pk)
 
@@ -237,7 +244,7 @@ def test_an_edit_whose_rescore_cannot_be_enqueued_is_recorded_and_swept(
         # The publish that timed out may still reach the queue now: a duplicate rescore,
         # harmless (the tasks are idempotent); the sweep's own is counted below.
         throwaway_redis.thaw()
-    celery_app._after_fork()  # drop the connections that failed
+    _reconnect()
     _sweep_after_recovery(throwaway_redis, supplier)
 
 

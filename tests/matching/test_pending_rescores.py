@@ -11,7 +11,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
-from accounts.outage import broker, clear_outages
+from accounts.outage import broker_outage, clear_outages
+from config.celery import app as celery_app
 from matchmaking import debounce, tasks, triggers
 from matchmaking.models import PendingRescore
 from tests.matching.helpers import make_requirement, make_supplier
@@ -47,7 +48,7 @@ def queue():
 
 
 def _broker_is_down() -> None:
-    broker.failed(ConnectionRefusedError("test: the broker is down"))
+    broker_outage(celery_app).failed(ConnectionRefusedError("test: the broker is down"))
 
 
 def test_an_edit_while_the_broker_is_down_is_recorded_once_per_object(queue, commit):
