@@ -3,6 +3,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
 
+from .network import client_ip
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request: HttpRequest) -> str:
@@ -18,3 +20,8 @@ class AccountAdapter(DefaultAccountAdapter):
         language = getattr(user, "preferred_language", None) or translation.get_language()
         with translation.override(language):
             super().send_mail(template_prefix, email, context)
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # allauth keys its log-in, sign-up and reset limits on this: the same address as every
+        # other rate limit of the site, honouring TRUSTED_PROXY_COUNT.
+        return client_ip(request)

@@ -28,6 +28,7 @@ from .delivery import (  # noqa: F401  (the outbox's public face: callers use ou
     render_email,
 )
 from .models import EmailPreference, Notification, OutboxEmail, User
+from .outage import enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -38,11 +39,9 @@ UNSUBSCRIBE_SALT = "accounts.digest-unsubscribe"
 
 
 def _enqueue(email_id: int) -> None:
-    try:
-        # No publish retries: the sweep is the retry. A broker that refuses or hangs must not
-        # hold up the request that queued the e-mail.
-        tasks.send_outbox_email.apply_async((email_id,), retry=False)
-    except Exception:
+    # No publish retries: the sweep is the retry. A broker that refuses or hangs must not hold
+    # up the request that queued the e-mail (a known outage is not even tried).
+    if not enqueue(tasks.send_outbox_email, (email_id,)):
         logger.warning("outbox: could not enqueue e-mail %s; the sweep will send it", email_id)
 
 

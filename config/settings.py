@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "accounts.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Refuses oversized request bodies before anything (the CSRF check) reads them.
+    "accounts.bodylimit.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -108,13 +110,21 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # --- Cache (log-in rate limits live here; must be shared between processes in production) ---
 REDIS_URL = env("REDIS_URL", default="")
+# Seconds a Redis call may take (cache and broker) before Redis counts as unreachable; short, so
+# that a frozen Redis costs a request at most this (the outage is then remembered for a few
+# seconds, see accounts/outage.py).
+REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=0.5)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis, degrading to a per-process memory while Redis is unreachable.
+            "BACKEND": "accounts.cache.FallbackRedisCache",
             "LOCATION": env("CACHE_URL", default=REDIS_URL),
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="rantai"),
-            "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
+            "OPTIONS": {
+                "socket_timeout": REDIS_TIMEOUT_SECONDS,
+                "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+            },
         }
     }
 else:
@@ -153,8 +163,9 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Rantai] "
 # Behind a reverse proxy the rate limits must count the client's address, not the proxy's: set
-# this to the number of proxies that append to X-Forwarded-For.
-ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# this to the number of proxies that append to X-Forwarded-For (read by accounts.network, which
+# every rate limit, allauth's included, keys on).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # --- I18N -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -193,6 +204,10 @@ PRIVATE_MEDIA_ROOT = env.path(
     "PRIVATE_MEDIA_ROOT", default=str(Path(MEDIA_ROOT).parent / "private_media")
 )
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
+# Request bodies beyond this are refused (413) before they are read, except where a view allows
+# more: the uploads (5 MB certificates and photos, 20 MB drawings, plus the form), the admin;
+# the partner API allows 1 MB (accounts/bodylimit.py).
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
@@ -227,8 +242,11 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # The visibility timeout must exceed the longest task (time limit) or a slow task is redelivered.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_TASK_TIME_LIMIT * 2,
-    "socket_timeout": 2,
-    "socket_connect_timeout": 2,
+    # A web request that enqueues waits at most this on a hung broker (then the work is kept
+    # in PostgreSQL for beat's sweeps: the outbox, pending rescores). At least 1 s: a worker
+    # under load must not take a slow answer for an outage.
+    "socket_timeout": max(1.0, REDIS_TIMEOUT_SECONDS),
+    "socket_connect_timeout": max(1.0, REDIS_TIMEOUT_SECONDS),
     "max_retries": 1,
     # A web request that enqueues must not wait for the broker: retry a refused connection
     # once, at once (the default waits 2 s). Workers reconnect with their own back-off.
@@ -252,6 +270,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "accounts-outbox-sweep": {
         "task": "accounts.tasks.outbox_sweep",
         "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=60.0),
+    },
+    # Rescores edits whose rescore could not be enqueued (broker down when they were saved).
+    "matchmaking-rescore-pending": {
+        "task": "matchmaking.tasks.rescore_pending",
+        "schedule": env.float("RESCORE_PENDING_SWEEP_SECONDS", default=60.0),
     },
     # Introduction reminders after 7 days, expiry after 14.
     "introductions-expire": {

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.bodylimit import FORM_OVERHEAD, body_limit
 from accounts.models import User
 from suppliers.models import VerificationStatus
 from suppliers.pagination import page_context
@@ -35,7 +36,7 @@ from .forms import (
     RequirementForm,
 )
 from .models import Manufacturer, ManufacturerInvitation, Requirement, RequirementAttachment
-from .validators import attachment_content_type
+from .validators import ATTACHMENT_MAX_BYTES, attachment_content_type
 
 BROWSE_PAGE_SIZE = 20
 
@@ -472,6 +473,7 @@ def requirement_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("manufacturers:dashboard")
 
 
+@body_limit(ATTACHMENT_MAX_BYTES + FORM_OVERHEAD)
 @buyer_required
 @require_POST
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:

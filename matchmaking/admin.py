@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Match, MatchDecision, ReadinessSummary
+from .models import Match, MatchDecision, PendingRescore, ReadinessSummary
 
 
 @admin.register(Match)
@@ -25,3 +25,10 @@ class MatchDecisionAdmin(admin.ModelAdmin):
 class ReadinessSummaryAdmin(admin.ModelAdmin):
     list_display = ("kind", "code", "province", "suppliers", "pairs", "batch", "computed_at")
     list_filter = ("kind", "code")
+
+
+@admin.register(PendingRescore)
+class PendingRescoreAdmin(admin.ModelAdmin):
+    list_display = ("kind", "object_id", "requested_at")
+    list_filter = ("kind",)
+    readonly_fields = ("kind", "object_id", "requested_at")

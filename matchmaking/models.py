@@ -137,3 +137,29 @@ class ReadinessSummary(models.Model):
 
     def __str__(self) -> str:
         return f"+{self.code} ({self.province or '-'}): {self.suppliers} / {self.pairs}"
+
+
+class PendingRescore(models.Model):
+    """An edit whose rescore could not be enqueued (the broker was unreachable when it was
+    saved): kept here until beat's sweep (``matchmaking.tasks.rescore_pending``, every minute)
+    enqueues it, so the change does not wait for the nightly full rescore."""
+
+    class Kind(models.TextChoices):
+        SUPPLIER = "supplier", _("Supplier")
+        REQUIREMENT = "requirement", _("Requirement")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    # Renewed by every further edit that could not be enqueued: the sweep removes a row only if
+    # no edit came after the one it enqueued a rescore for.
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pending rescore")
+        verbose_name_plural = _("pending rescores")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="pending_rescore_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"

@@ -15,7 +15,7 @@ from manufacturers.models import Requirement
 from suppliers.models import Supplier
 
 from . import readiness, services
-from .debounce import clear_pending, schedule_after_commit
+from .debounce import clear_pending, schedule_after_commit, sweep_pending
 from .models import ReadinessSummary
 
 logger = logging.getLogger(__name__)
@@ -50,6 +50,15 @@ def score_supplier(supplier_id: int) -> dict:
         schedule_after_commit(score_requirement, "requirement", requirement_id)
     logger.info("score_supplier %s: %s", supplier_id, stats.as_dict())
     return stats.as_dict()
+
+
+@shared_task(acks_late=True, soft_time_limit=50, time_limit=60)
+def rescore_pending() -> dict[str, int]:
+    """Beat, every minute: the rescores that could not be enqueued when their edit was saved."""
+    counts = sweep_pending({"supplier": score_supplier, "requirement": score_requirement})
+    if counts["enqueued"] or counts["left"]:
+        logger.info("rescore_pending: %s", counts)
+    return counts
 
 
 @shared_task(soft_time_limit=240, time_limit=300, **RETRY)

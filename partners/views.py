@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from suppliers.models import SupplierMember
+from suppliers.models import Supplier, SupplierMember
 
 from .models import PartnerConsent, PartnerOrganisation
 from .services import consent_grant, consent_revoke
@@ -27,9 +27,12 @@ def partner_consents(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied(_("Only the owner of the company account can do this."))
-        partner = get_object_or_404(
-            PartnerOrganisation, pk=request.POST.get("partner"), is_active=True
-        )
+        partner_id = request.POST.get("partner", "")
+        if not partner_id.isascii() or not partner_id.isdigit():
+            # Only a forged form sends this; a clear answer, never a 500.
+            messages.error(request, _("Unknown partner organisation."))
+            return _page(request, supplier, can_change, status=400)
+        partner = get_object_or_404(PartnerOrganisation, pk=int(partner_id), is_active=True)
         scope = request.POST.get("scope", "")
         if scope not in PartnerConsent.Scope.values:
             messages.error(request, _("Unknown consent."))
@@ -45,7 +48,12 @@ def partner_consents(request: HttpRequest) -> HttpResponse:
                 request, _("%(partner)s can no longer read this.") % {"partner": partner.name}
             )
         return redirect("partner_consents")
+    return _page(request, supplier, can_change)
 
+
+def _page(
+    request: HttpRequest, supplier: Supplier, can_change: bool, status: int = 200
+) -> HttpResponse:
     active = {
         (consent.partner_id, consent.scope): consent
         for consent in PartnerConsent.objects.filter(supplier=supplier, revoked_at__isnull=True)
@@ -64,4 +72,5 @@ def partner_consents(request: HttpRequest) -> HttpResponse:
         request,
         "partners/consents.html",
         {"supplier": supplier, "rows": rows, "can_change": can_change},
+        status=status,
     )

@@ -16,6 +16,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.bodylimit import FORM_OVERHEAD, body_limit
+
 from . import selectors, services
 from .forms import (
     CAPABILITY_FIELDS,
@@ -31,7 +33,7 @@ from .forms import (
 from .models import Supplier, SupplierCertification, SupplierPhoto
 from .pagination import page_context
 from .storage import private_file_response
-from .validators import certificate_content_type
+from .validators import DOCUMENT_MAX_BYTES, PHOTO_MAX_BYTES, certificate_content_type
 
 T = TypeVar("T")
 PAGE_SIZE = 25
@@ -208,6 +210,7 @@ def edit_capabilities(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@body_limit(DOCUMENT_MAX_BYTES + FORM_OVERHEAD)
 @login_required
 def edit_certifications(request: HttpRequest, pk: int) -> HttpResponse:
     supplier = _editable(request, pk)
@@ -245,6 +248,7 @@ def delete_certification(request: HttpRequest, pk: int, cert_pk: int) -> HttpRes
     return redirect("suppliers:edit_certifications", pk=supplier.pk)
 
 
+@body_limit(PHOTO_MAX_BYTES + FORM_OVERHEAD)
 @login_required
 def edit_photos(request: HttpRequest, pk: int) -> HttpResponse:
     supplier = _editable(request, pk)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import django_filters as filters
+from django import forms
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
 
 from introductions.models import Introduction, Partnership
@@ -14,6 +18,31 @@ from matchmaking.models import Match
 from suppliers.models import Supplier, VerificationStatus
 
 from .selectors import holding_valid_certification
+
+# Real time zones lie between UTC-12 and UTC+14; PostgreSQL refuses offsets beyond about 16 h,
+# which Python accepts (up to 24 h).
+MAX_UTC_OFFSET = timedelta(hours=14)
+
+
+def offset_in_range(value: datetime) -> bool:
+    offset = value.utcoffset()
+    return offset is None or abs(offset) <= MAX_UTC_OFFSET
+
+
+class ZonedIsoDateTimeField(IsoDateTimeField):
+    def to_python(self, value):
+        result = super().to_python(value)
+        if result is not None and not offset_in_range(result):
+            raise forms.ValidationError(
+                _("Enter a time zone offset between -14:00 and +14:00."), code="invalid"
+            )
+        return result
+
+
+class ZonedIsoDateTimeFilter(filters.IsoDateTimeFilter):
+    """An ISO 8601 date-time whose offset is a real time zone's."""
+
+    field_class = ZonedIsoDateTimeField
 
 
 def _component_q(relation: str, code: str) -> Q:
@@ -51,7 +80,7 @@ class SupplierFilter(ApiFilterSet):
         help_text=_("Holds a valid certificate of this type (or of one that implies it)."),
     )
     verified = filters.BooleanFilter(method="filter_verified")
-    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = ZonedIsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     name = filters.CharFilter(field_name="legal_name", lookup_expr="icontains", max_length=100)
 
     class Meta:

@@ -1,10 +1,10 @@
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from . import schema  # noqa: F401  (the API-key security scheme)
 from .views import matchmaking, reference, requirements, stats, suppliers
 from .views.base import api_not_found
+from .views.schema import ApiDocsView, ApiSchemaView
 
 app_name = "api"
 
@@ -31,7 +31,7 @@ router.register(
 urlpatterns = [
     path("", include(router.urls)),
     path("stats/", stats.StatsView.as_view(), name="stats"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("schema/", ApiSchemaView.as_view(), name="schema"),
+    path("docs/", ApiDocsView.as_view(url_name="api:schema"), name="docs"),
     re_path(r"^.*/$", api_not_found),  # without the slash, APPEND_SLASH redirects first
 ]

@@ -103,11 +103,11 @@ def test_cursor_pages_walk_every_supplier_once(world):
     assert "count" not in data  # no COUNT(*) over the whole table
 
 
-def test_a_bad_cursor_is_a_clear_404(world):
+def test_a_bad_cursor_is_a_clear_400(world):
     client = key_client(key_for(world.bank, "suppliers:read"))
     response = client.get("/api/v1/suppliers/?cursor=bm9wZQ")
-    assert response.status_code == 404
-    assert response.json()["error"]["message"]
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["cursor"]
 
 
 def test_supplier_filters(world):

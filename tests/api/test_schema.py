@@ -4,10 +4,14 @@ the schema. A few examples per operation, on the small seeded world, with a key 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import schemathesis
+from django.conf import settings as django_settings
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -26,6 +30,17 @@ CHECKS = [
     response_headers_conformance,
     response_schema_conformance,
 ]
+HYPOTHESIS = settings(
+    max_examples=5,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
+    ],
+)
 
 
 @pytest.fixture(autouse=True)
@@ -51,7 +66,7 @@ def _load_schema():
 
 # Read once, when the tests are collected: one test per operation needs the operations then
 # (generating the schema needs no database). A schema that does not load (say, a redirect to
-# https because the test settings are not in force) fails the test below, never the collection
+# https because the test settings are not in force) fails the tests below, never the collection
 # of the whole suite. (schemathesis.pytest.from_fixture, the lazy loader, does not run on
 # pytest 9: it renames test items through a Node attribute pytest 9 no longer has.)
 try:
@@ -67,6 +82,19 @@ def all_scopes_key(world):
     return key_for(world.association, *ALL_SCOPES, rate_per_minute=100_000)
 
 
+@pytest.fixture
+def buyer_session(world):
+    client = Client()
+    client.force_login(world.buyer)
+    token = "a" * 32  # an unmasked token equal to the cookie is a valid CSRF pair
+    session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    cookies = {
+        django_settings.SESSION_COOKIE_NAME: session,
+        django_settings.CSRF_COOKIE_NAME: token,
+    }
+    return {"cookies": cookies, "headers": {"X-CSRFToken": token, "Accept-Language": "en"}}
+
+
 def conforms_to_the_schema(case, all_scopes_key):
     case.call_and_validate(
         headers={"Authorization": f"Api-Key {all_scopes_key}", "Accept-Language": "en"},
@@ -74,23 +102,51 @@ def conforms_to_the_schema(case, all_scopes_key):
     )
 
 
+def buyer_writes_conform_to_the_schema(case, buyer_session, world):
+    if case.path_parameters and "id" in case.path_parameters:
+        # Generated bodies against the buyer's own draft, not only against missing ids.
+        case.path_parameters["id"] = world.draft.pk
+    case.call_and_validate(**buyer_session, checks=CHECKS)
+
+
 if schema is not None:
     test_api_conforms_to_its_schema = pytest.mark.django_db(transaction=False)(
-        schema.parametrize()(
-            settings(
-                max_examples=5,
-                deadline=None,
-                derandomize=True,
-                suppress_health_check=[
-                    HealthCheck.function_scoped_fixture,
-                    HealthCheck.too_slow,
-                    HealthCheck.filter_too_much,
-                    HealthCheck.data_too_large,
-                ],
-            )(conforms_to_the_schema)
+        schema.parametrize()(HYPOTHESIS(conforms_to_the_schema))
+    )
+    # Requirement writes are for buyers' sessions (keys are refused): a second run as the buyer.
+    test_requirement_writes_conform_to_the_schema_for_a_buyer = pytest.mark.django_db(
+        transaction=False
+    )(
+        schema.include(path_regex=r"^/api/v1/requirements/").parametrize()(
+            HYPOTHESIS(buyer_writes_conform_to_the_schema)
         )
     )
 else:
 
     def test_api_conforms_to_its_schema():
         pytest.fail(f"The OpenAPI schema at /api/v1/schema/ did not load: {schema_error!r}")
+
+
+def test_every_api_operation_is_in_the_schema_and_tested():
+    """What the router serves is what the schema documents, so the runs above cover it all."""
+    from partners.api.urls import router
+
+    assert schema is not None, f"The OpenAPI schema did not load: {schema_error!r}"
+
+    def shape(path: str) -> str:
+        return re.sub(r"\{[^}]+\}", "{}", path)
+
+    documented = {
+        (operation.method.upper(), shape(operation.path))
+        for operation in (result.ok() for result in schema.get_all_operations())
+    }
+    served = {("GET", "/api/v1/stats/")}
+    for prefix, viewset, _basename in router.registry:
+        allowed = {method.upper() for method in viewset.http_method_names}
+        for route in router.get_routes(viewset):
+            path = route.url.replace("{prefix}", prefix).replace("{trailing_slash}", "/")
+            path = shape("/api/v1/" + path.strip("^$").replace("{lookup}", "{x}"))
+            for method, action in route.mapping.items():
+                if hasattr(viewset, action) and method.upper() in allowed:
+                    served.add((method.upper(), path))
+    assert served == documented
