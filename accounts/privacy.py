@@ -179,3 +179,9 @@ def personal_data_download(*, user: User):
         object_ids=[user.pk],
     )
     return archive
+
+
+def remember_consent_at_log_in(sender, request: HttpRequest, user: User, **kwargs) -> None:
+    """``user_logged_in`` receiver: check the notice once at log-in, not on the first page."""
+    if request is not None and hasattr(request, "session") and consent_is_current(user):
+        request.session[SESSION_KEY] = session_marker(user)

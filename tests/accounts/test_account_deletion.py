@@ -255,3 +255,15 @@ def test_an_administrator_can_erase_an_account_on_request(client):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.erased_at is not None and not user.is_active
+
+
+def test_the_address_is_free_for_a_new_sign_up_after_deletion(client):
+    from .conftest import signup_data
+
+    user = _owner()
+    user_erase(user=user)
+
+    response = client.post(reverse("account_signup"), signup_data(email="siti@umkm.example.id"))
+
+    assert response.status_code == 302
+    assert User.objects.filter(email="siti@umkm.example.id").exclude(pk=user.pk).exists()
