@@ -14,8 +14,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
 
-COPY requirements.txt ./
-RUN pip install -r requirements.txt
+# The lock pins every package, transitive ones included, with the hashes of its files.
+COPY requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock
 
 COPY --from=assets /app/node_modules ./node_modules
 COPY . .

@@ -18,7 +18,7 @@ RUN_ENV := DEBUG=true REDIS_URL= CELERY_TASK_ALWAYS_EAGER=true \
 REDIS_URL ?= redis://127.0.0.1:6379/1
 WITH_TEST_ENV := $(BIN)/python -m tests.environment --
 
-.PHONY: install run test lint format services chromium messages clean
+.PHONY: install run test lint format services chromium messages lock clean
 
 install: $(VENV)/.installed node_modules/.installed locale/id/LC_MESSAGES/django.mo
 
@@ -26,12 +26,13 @@ install: $(VENV)/.installed node_modules/.installed locale/id/LC_MESSAGES/django
 locale/id/LC_MESSAGES/django.mo: locale/id/LC_MESSAGES/django.po $(VENV)/.installed
 	$(BIN)/python -c 'import polib, sys; polib.pofile(sys.argv[1]).save_as_mofile(sys.argv[2])' $< $@
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# Installs exactly the locked versions, every file checked against its hash (pip itself too: the
+# lock pins it). requirements*.txt list what Rantai asks for; `make lock` turns them into the locks.
+$(VENV)/.installed: requirements.lock requirements-dev.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "Rantai needs Python 3.11"' \
 		|| { echo "Python 3.11 is required (set PYTHON=/path/to/python3.11)"; exit 1; }
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -64,6 +65,17 @@ format:
 messages:
 	DEBUG=true $(BIN)/python manage.py makemessages -l id --no-obsolete --ignore=.venv --ignore=node_modules --ignore=test-artifacts --ignore=bench --ignore=staticfiles
 	$(BIN)/python -c 'import polib, sys; polib.pofile(sys.argv[1]).save_as_mofile(sys.argv[2])' locale/id/LC_MESSAGES/django.po locale/id/LC_MESSAGES/django.mo
+
+# Re-resolves the locks after an edit of requirements*.txt, keeping every other pin; upgrade all
+# with `make lock LOCK_ARGS=--upgrade`, one with `LOCK_ARGS="--upgrade-package NAME"`. Resolved
+# from PyPI alone (no local pip configuration), with the hashes of every file of each release,
+# so the locks install on Linux x86_64 and aarch64 alike.
+PIP_COMPILE := env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL PIP_CONFIG_FILE=/dev/null \
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+lock:
+	$(PIP_COMPILE) --output-file requirements.lock requirements.txt
+	$(PIP_COMPILE) --output-file requirements-dev.lock requirements-dev.txt
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache

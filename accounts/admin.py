@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from . import privacy_admin  # also registers the consents and audit records (UU PDP)
 from .models import User
 from .services import email_address_mark_verified
 
@@ -37,8 +38,10 @@ class UserAdmin(BaseUserAdmin):
             _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
         ),
-        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+        (_("Important dates"), {"fields": ["last_login", "date_joined", "erased_at"]}),
     ]
+    readonly_fields = ["erased_at"]
+    actions = ["erase_accounts"]
     add_fieldsets = [
         (
             None,
@@ -56,6 +59,10 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     ]
+
+    @admin.action(description=_("Delete the accounts and erase their personal data (UU PDP)"))
+    def erase_accounts(self, request: HttpRequest, queryset) -> None:
+        privacy_admin.erase_accounts(self, request, queryset)
 
     def save_model(self, request: HttpRequest, obj: User, form, change: bool) -> None:
         if not change:

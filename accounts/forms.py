@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import User
 from .notifications import EmailPreference
+from .privacy import consent_record
 
 
 class SignupExtraForm(forms.Form):
@@ -21,6 +22,14 @@ class SignupExtraForm(forms.Form):
         initial=User.Role.UMKM,
         widget=forms.RadioSelect,
     )
+    # UU PDP: consent to the processing described in the privacy notice (linked beside it).
+    privacy_consent = forms.BooleanField(
+        label=_(
+            "I have read the privacy notice and agree to Rantai processing my personal data "
+            "as it describes."
+        ),
+        error_messages={"required": _("Please read and accept the privacy notice to sign up.")},
+    )
 
     def signup(self, request: HttpRequest, user: User) -> None:
         user.full_name = self.cleaned_data["full_name"]
@@ -28,6 +37,22 @@ class SignupExtraForm(forms.Form):
         language = translation.get_language() or settings.LANGUAGE_CODE
         user.preferred_language = language if language in dict(settings.LANGUAGES) else "id"
         user.save(update_fields=["full_name", "role", "preferred_language"])
+        consent_record(user=user, request=request)
+
+
+class PrivacyAcceptForm(forms.Form):
+    accept = forms.BooleanField(
+        label=_("I have read this version of the privacy notice and accept it."),
+        error_messages={"required": _("Tick the box to accept the privacy notice.")},
+    )
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
 
 class ProfileForm(forms.ModelForm):

@@ -1,8 +1,13 @@
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
+
+from .privacy import SESSION_KEY, consent_is_current, session_marker
 
 
 class UserLanguageMiddleware:
@@ -26,3 +31,52 @@ class UserLanguageMiddleware:
             translation.activate(user.preferred_language)
             request.LANGUAGE_CODE = user.preferred_language
         return self.get_response(request)
+
+
+# Pages a logged-in user reaches without accepting the notice in force: the notice itself and
+# its acceptance, leaving (log-out, language), and the two rights a person who does not accept
+# still has: a copy of their data and deleting their account.
+PRIVACY_EXEMPT_URL_NAMES = frozenset(
+    {
+        "privacy_notice",
+        "privacy_accept",
+        "account_data_export",
+        "account_delete",
+        "account_logout",
+        "set_language",
+    }
+)
+
+
+class PrivacyNoticeMiddleware:
+    """Asks a logged-in user who has not accepted the privacy notice in force (a new version, or
+    an account created by an administrator) to accept it, on their next page view.
+
+    Only page views (GET, not htmx fragments, not the API) are redirected; what a user accepted
+    is remembered in the session, so most requests cost no query.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or request.method != "GET":
+            return None
+        if request.headers.get("HX-Request") or request.path.startswith("/api/"):
+            return None
+        match = request.resolver_match
+        if match is None or match.url_name in PRIVACY_EXEMPT_URL_NAMES:
+            return None
+        marker = session_marker(user)
+        if request.session.get(SESSION_KEY) == marker:
+            return None
+        if consent_is_current(user):
+            request.session[SESSION_KEY] = marker
+            return None
+        return redirect(
+            f"{reverse('privacy_accept')}?{urlencode({'next': request.get_full_path()})}"
+        )

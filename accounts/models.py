@@ -54,6 +54,9 @@ class User(AbstractUser):
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
     )
+    # Set when the person deleted their account: the row stays as an anonymous placeholder so
+    # the firms' records (introductions, partnerships) keep their shape; see accounts.privacy.
+    erased_at = models.DateTimeField(_("account deleted at"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -68,10 +71,18 @@ class User(AbstractUser):
         return self.email
 
     def get_full_name(self) -> str:
+        if self.erased_at:
+            return str(_("Deleted user"))
         return self.full_name or self.email
 
     def get_short_name(self) -> str:
+        if self.erased_at:
+            return str(_("Deleted user"))
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
     @property
     def is_ministry(self) -> bool:
@@ -88,3 +99,6 @@ class User(AbstractUser):
 
 # In its own module: the outbox, notifications and e-mail preferences (issue 5).
 from .notifications import *  # noqa: E402, F403
+
+# In its own module: privacy-notice consents and the audit records (UU PDP).
+from .records import *  # noqa: E402, F403

@@ -1,4 +1,4 @@
-"""Outbox tasks: thin wrappers over accounts.delivery (late acks, redelivery on a lost worker)."""
+"""Outbox and retention tasks: thin wrappers over accounts.delivery and accounts.retention."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import logging
 
 from celery import shared_task
 
-from . import delivery
+from . import delivery, retention
 
 logger = logging.getLogger(__name__)
 
@@ -25,4 +25,11 @@ def outbox_sweep() -> dict[str, int]:
     counts = delivery.outbox_sweep()
     if counts:
         logger.info("outbox_sweep: %s", counts)
+    return counts
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=500, time_limit=600)
+def apply_retention() -> dict[str, int]:
+    counts = retention.retention_apply()
+    logger.info("apply_retention: %s", counts)
     return counts

@@ -1,9 +1,13 @@
 from django.urls import path
 
-from . import notification_views, views
+from . import notification_views, privacy_views, views
 
 urlpatterns = [
     path("profile/", views.profile, name="account_profile"),
+    path("privacy/", privacy_views.privacy_notice, name="privacy_notice"),
+    path("privacy/accept/", privacy_views.privacy_accept, name="privacy_accept"),
+    path("data/", privacy_views.data_export, name="account_data_export"),
+    path("delete/", privacy_views.account_delete, name="account_delete"),
     path("notifications/", notification_views.notification_list, name="notifications"),
     path(
         "notifications/<int:pk>/read/",

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
+    "accounts.middleware.PrivacyNoticeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -285,11 +286,26 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "introductions.tasks.send_weekly_digests",
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),
     },
+    # Deletes what the retention rules say has been kept long enough (accounts.retention).
+    "accounts-apply-retention": {
+        "task": "accounts.tasks.apply_retention",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 # Outbox: a claimed e-mail's lease must outlive the send task's hard time limit (120 s).
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 OUTBOX_BACKOFF_SECONDS = env.int("OUTBOX_BACKOFF_SECONDS", default=60)
+# --- Data protection (UU PDP 27/2022; accounts.privacy, accounts.retention) ---
+# The version of the privacy notice (templates/accounts/privacy_notice.html). Change it with the
+# text: every logged-in user is then asked to accept the new version on their next page view.
+PRIVACY_NOTICE_VERSION = "2026-12-03"
+PRIVACY_CONTACT_EMAIL = env("PRIVACY_CONTACT_EMAIL", default="privasi@rantai.local")
+# Days before: a sign-up that never confirmed its e-mail is deleted; a read notification is
+# deleted; a sent e-mail loses its content. 0 turns a rule off.
+RETENTION_UNVERIFIED_SIGNUP_DAYS = env.int("RETENTION_UNVERIFIED_SIGNUP_DAYS", default=30)
+RETENTION_READ_NOTIFICATION_DAYS = env.int("RETENTION_READ_NOTIFICATION_DAYS", default=180)
+RETENTION_SENT_EMAIL_DAYS = env.int("RETENTION_SENT_EMAIL_DAYS", default=90)
 # Matches stored per requirement (the engine scores all suppliers, keeps the best N).
 MATCH_TOP_N = env.int("MATCH_TOP_N", default=50)
 

@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class IntroductionsConfig(AppConfig):
     name = "introductions"
     verbose_name = _("Introductions and partnerships")
+
+    def ready(self) -> None:
+        # Account deletion and "download my data" ask each app for what it keeps (UU PDP).
+        from accounts.signals import personal_data_erase, personal_data_export
+
+        from . import privacy
+
+        uid = "introductions.privacy"
+        personal_data_export.connect(privacy.export_personal_data, dispatch_uid=uid)
+        personal_data_erase.connect(privacy.erase_personal_data, dispatch_uid=uid)

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class PartnersConfig(AppConfig):
     name = "partners"
     verbose_name = _("Partners")
+
+    def ready(self) -> None:
+        # "Download my data" asks each app for what it keeps (UU PDP); consents stay on deletion.
+        from accounts.signals import personal_data_export
+
+        from . import privacy
+
+        personal_data_export.connect(privacy.export_personal_data, dispatch_uid="partners.privacy")

@@ -32,6 +32,7 @@ from .forms import (
 )
 from .models import Supplier, SupplierCertification, SupplierPhoto
 from .pagination import page_context
+from .privacy import private_contacts_read
 from .storage import private_file_response
 from .validators import DOCUMENT_MAX_BYTES, PHOTO_MAX_BYTES, certificate_content_type
 
@@ -103,13 +104,17 @@ def supplier_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except Supplier.DoesNotExist as exc:
         raise Http404 from exc
     user = request.user
+    show_private = selectors.can_see_private(user, supplier)
+    if show_private:
+        # UU PDP: ministry staff reading an UMKM's contacts leaves a trace.
+        private_contacts_read(user=user, supplier_ids=[supplier.pk])
     return render(
         request,
         "suppliers/detail.html",
         {
             "supplier": supplier,
             "systems": selectors.systems_of(supplier),
-            "show_private": selectors.can_see_private(user, supplier),
+            "show_private": show_private,
             "can_edit": selectors.can_edit(user, supplier),
             "can_verify": user.is_authenticated and user.is_ministry,
             "reject_form": RejectForm(),

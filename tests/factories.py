@@ -44,11 +44,21 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("email",)
+        skip_postgeneration_save = True  # the consent hook writes its own row
 
     email = factory.Sequence(lambda n: f"user{n}@example.id")
     full_name = factory.Faker("name", locale="id_ID")
     role = User.Role.BUYER
     password = factory.django.Password("rantai-test-pass-123")
+
+    @factory.post_generation
+    def privacy_consent(user, create, extracted, **kwargs):
+        # Every account here accepted the privacy notice in force, as a sign-up does;
+        # UserFactory(privacy_consent=False) makes one that has not.
+        if create and extracted is not False:
+            from accounts.privacy import consent_record
+
+            consent_record(user=user)
 
 
 class UmkmUserFactory(UserFactory):

@@ -30,6 +30,7 @@ def signup_data(**overrides) -> dict:
         "role": "umkm",
         "password1": "Tembaga-Kuat-2026",
         "password2": "Tembaga-Kuat-2026",
+        "privacy_consent": "on",
     }
     data.update(overrides)
     return data

@@ -39,6 +39,7 @@ def test_an_umkm_signs_up_on_a_phone_and_completes_the_profile(
     page.check("input[name=role][value=umkm]")
     page.fill("input[name=password1]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)
+    page.check("input[name=privacy_consent]")
     screenshot(page, "01-signup")
     page.locator("form button[type=submit]").last.click()
     page.wait_for_load_state()

@@ -14,8 +14,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.privacy import consent_record
 from introductions.demo import seed_introductions
-from manufacturers.demo import seed_manufacturers
+from manufacturers.demo import BUYER_EMAIL, seed_manufacturers
 from suppliers.demo import (
     ADMIN_EMAIL,
     DEFAULT_SUPPLIERS,
@@ -65,6 +66,12 @@ class Command(BaseCommand):
                 stdout=self.stdout,
                 demo_supplier=Supplier.objects.filter(members__user=users[User.Role.UMKM]).first(),
             )
+        # The demo log-ins have accepted the privacy notice in force, so trying Rantai starts on
+        # its pages; a later version of the notice is asked for as for everyone.
+        for user in User.objects.filter(
+            email__in=[UMKM_EMAIL, MINISTRY_EMAIL, ADMIN_EMAIL, BUYER_EMAIL]
+        ):
+            consent_record(user=user)
         self.stdout.write(_("Demo log-ins (password %(password)s):") % {"password": DEMO_PASSWORD})
         for email, label in (
             (UMKM_EMAIL, _("UMKM owner")),

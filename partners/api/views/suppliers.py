@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from partners.models import ApiScope
 from partners.services import partner_may_update, supplier_api_create, supplier_api_update
 from suppliers.models import Supplier
+from suppliers.privacy import private_contacts_read
 from suppliers.selectors import can_edit
 
 from ..authentication import partner_of, site_user_of
@@ -71,9 +72,14 @@ class SupplierViewSet(ApiViewMixin, viewsets.GenericViewSet):
 
     def _represent(self, rows):
         request = self.request
-        return supplier_representations(
-            rows, partner=partner_of(request), user=site_user_of(request)
-        )
+        user = site_user_of(request)
+        representations = supplier_representations(rows, partner=partner_of(request), user=user)
+        if user is not None:
+            # UU PDP: ministry staff reading UMKM contacts leaves a trace (members are skipped).
+            private_contacts_read(
+                user=user, supplier_ids=[r["id"] for r in representations if r["contact_visible"]]
+            )
+        return representations
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))

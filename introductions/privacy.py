@@ -1,0 +1,139 @@
+"""What the introductions app keeps about a person, for "download my data" and account deletion
+(connected to ``accounts.signals`` in ``IntroductionsConfig.ready``).
+
+Introductions and partnerships belong to the two firms and to the ministry's statistics: they
+stay. What the person wrote in them goes: the message of a request they sent, the reason of a
+decline they gave, the notes of the events they caused, and partnership notes or reasons for
+ending they were the last to write. The rows keep pointing at the person's account, which
+becomes an anonymous placeholder ("Deleted user").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.export import ExportPart
+from accounts.models import User
+
+from .models import Introduction, IntroductionEvent, Partnership, PartnershipEvent
+
+# Partnership fields that hold free text someone wrote.
+FREE_TEXT = ("notes", "ended_reason")
+# What stands in for an erased reason for ending (the database requires one on an ended
+# partnership); language-neutral on purpose.
+ERASED = "—"
+
+
+def _firm_condition(user: User) -> Q:
+    condition = Q(requested_by=user) | Q(decided_by=user)
+    supplier = getattr(user, "supplier_membership", None)
+    if supplier is not None:
+        condition |= Q(supplier_id=supplier.supplier_id)
+    buyer = getattr(user, "manufacturer_membership", None)
+    if buyer is not None:
+        condition |= Q(requirement__manufacturer_id=buyer.manufacturer_id)
+    return condition
+
+
+def _introduction_row(introduction: Introduction, user: User) -> dict[str, Any]:
+    requirement = introduction.requirement
+    return {
+        "id": introduction.pk,
+        "requirement_reference": requirement.reference,
+        "requirement_title": requirement.title,
+        "buyer": requirement.manufacturer.name,
+        "supplier": introduction.supplier.legal_name,
+        "direction": introduction.direction,
+        "status": introduction.status,
+        "score": introduction.score,
+        "message": introduction.message,
+        "decline_reason": introduction.decline_reason,
+        "requested_at": introduction.requested_at,
+        "requested_by_you": introduction.requested_by_id == user.pk,
+        "decided_at": introduction.decided_at,
+        "decided_by_you": introduction.decided_by_id == user.pk,
+        "expires_at": introduction.expires_at,
+    }
+
+
+def export_personal_data(sender, *, user: User, **kwargs) -> list[ExportPart]:
+    introductions = list(
+        Introduction.objects.filter(_firm_condition(user))
+        .select_related("requirement", "requirement__manufacturer", "supplier")
+        .order_by("pk")
+    )
+    if not introductions:
+        return []
+    partnerships = Partnership.objects.filter(introduction__in=introductions).select_related(
+        "pattern"
+    )
+    return [
+        ExportPart(
+            "introductions",
+            _("The introductions your company took part in, with their messages."),
+            [_introduction_row(introduction, user) for introduction in introductions],
+        ),
+        ExportPart(
+            "partnerships",
+            _("The partnerships that grew out of them."),
+            [
+                {
+                    "id": p.pk,
+                    "introduction_id": p.introduction_id,
+                    "stage": p.stage,
+                    "pattern": p.pattern_id,
+                    "contract_value_idr": p.contract_value_idr,
+                    "start_date": p.start_date,
+                    "technology_transfer": p.technology_transfer,
+                    "financing": p.financing,
+                    "notes": p.notes,
+                    "ended_reason": p.ended_reason,
+                    "created_by_you": p.created_by_id == user.pk,
+                    "created_at": p.created_at,
+                    "updated_at": p.updated_at,
+                }
+                for p in partnerships.order_by("pk")
+            ],
+        ),
+    ]
+
+
+def _erase_partnership_texts(user: User) -> None:
+    events = PartnershipEvent.objects.filter(actor=user).only("pk", "partnership_id", "changes")
+    touched: set[int] = set()
+    for event in events:
+        changes = dict(event.changes or {})
+        written = [name for name in FREE_TEXT if name in changes]
+        if not written:
+            continue
+        for name in written:
+            changes[name] = ["", ""]
+        PartnershipEvent.objects.filter(pk=event.pk).update(changes=changes)
+        touched.add(event.partnership_id)
+    for partnership in Partnership.objects.filter(pk__in=touched):
+        # The text in force is the person's if their event was the last to write it.
+        last = {
+            name: PartnershipEvent.objects.filter(
+                partnership=partnership, changes__has_key=name
+            ).order_by("-at", "-pk")
+            for name in FREE_TEXT
+        }
+        fields = {}
+        for name, later in last.items():
+            event = later.first()
+            if event is not None and event.actor_id == user.pk and getattr(partnership, name):
+                fields[name] = ERASED if name == "ended_reason" else ""
+        if fields:
+            Partnership.objects.filter(pk=partnership.pk).update(**fields)
+
+
+def erase_personal_data(sender, *, user: User, **kwargs) -> None:
+    Introduction.objects.filter(requested_by=user).exclude(message="").update(message="")
+    Introduction.objects.filter(decided_by=user).exclude(decline_reason="").update(
+        decline_reason=""
+    )
+    IntroductionEvent.objects.filter(actor=user).exclude(note="").update(note="")
+    _erase_partnership_texts(user)
