@@ -8,15 +8,19 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 from suppliers.demo import DEMO_PASSWORD, MINISTRY_EMAIL, UMKM_EMAIL
 
@@ -134,8 +138,17 @@ def _wait_until_served(process: subprocess.Popen, base: str, log: Path) -> None:
     raise AssertionError(f"not served after 5 minutes:\n{log.read_text()[-4000:]}")
 
 
-def test_make_run_serves_the_demo_on_embedded_postgresql_and_keeps_its_data(tmp_path):
-    data = tmp_path / "pgdata"
+@pytest.fixture
+def data_dir():
+    # Not under pytest's own temporary folder: any pytest session that starts meanwhile resets
+    # /tmp/pytest-of-<user> to mode 0700, which locks the server's system user out of its data.
+    folder = Path(tempfile.mkdtemp(prefix="rantai-make-run-"))
+    yield folder / "pgdata"
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_make_run_serves_the_demo_on_embedded_postgresql_and_keeps_its_data(tmp_path, data_dir):
+    data = data_dir
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = _env(tmp_path, port)
