@@ -90,20 +90,21 @@ def _changes(model: type[models.Model], before: dict, after: dict) -> Changes:
 
 
 def review_snapshot(firm: Verifiable) -> dict[str, str]:
-    """The stored reviewed details of a firm, as text (what a decision keeps)."""
-    model = type(firm)
-    values = stored_values(firm, model.review_fields)
-    return {name: _text(model, name, value) for name, value in values.items()}
+    """The stored reviewed details of a firm (what a decision keeps): values as strings, codes
+    for foreign keys, so that a later comparison does not depend on the language."""
+    values = stored_values(firm, type(firm).review_fields)
+    return {name: "" if value is None else str(value) for name, value in values.items()}
 
 
 def changes_since_decision(firm: Verifiable) -> Changes:
-    """What differs between the firm's details now and at its latest decision."""
+    """What differs between the firm's details now and at its latest decision, as text."""
     latest = VerificationDecision.objects.filter(firm_kind=firm.firm_kind, firm_id=firm.pk).first()
     if latest is None or not latest.snapshot:
         return {}
     now = review_snapshot(firm)
+    model = type(firm)
     return {
-        name: [old, now[name]]
+        name: [_text(model, name, old), _text(model, name, now[name])]
         for name, old in latest.snapshot.items()
         if name in now and now[name] != old
     }
