@@ -18,6 +18,7 @@ from accounts.models import EmailPreference, User
 from accounts.outbox import email_queue, unsubscribe_path
 from manufacturers.models import Requirement
 from matchmaking.models import Match
+from suppliers.models import VerificationStatus
 
 TOP = 5
 
@@ -46,8 +47,11 @@ def new_matches_for(user: User, since: datetime):
             "-score"
         )
     if user.is_umkm and supplier:
+        # Only listed requirements: an UMKM never hears of a buyer that is not verified.
         return matches.filter(
-            Q(requirement__published_at__gte=since), supplier_id=supplier.supplier_id
+            Q(requirement__published_at__gte=since),
+            requirement__manufacturer__verification_status=VerificationStatus.VERIFIED,
+            supplier_id=supplier.supplier_id,
         ).order_by("-score")
     return Match.objects.none()
 

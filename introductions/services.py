@@ -94,6 +94,28 @@ def _clean_message(message: str, field: str = "message") -> str:
     return message
 
 
+def _assert_may_meet(requirement: Requirement, supplier: Supplier) -> None:
+    """Contacts are exchanged only between a verified buyer and an UMKM the ministry has not
+    rejected, whichever side asks and whichever answers; checked again on acceptance, since
+    either firm may have lost its verification meanwhile (a new name or NPWP, a rejection)."""
+    if not requirement.manufacturer.is_verified:
+        raise ValidationError(
+            _(
+                "The buyer's company is not verified by the ministry at the moment, so no "
+                "introduction can be made or accepted until it is verified again."
+            ),
+            code="buyer_unverified",
+        )
+    if supplier.is_rejected:
+        raise ValidationError(
+            _(
+                "The ministry rejected the verification of this UMKM, so no introduction can be "
+                "made or accepted until it is verified."
+            ),
+            code="supplier_rejected",
+        )
+
+
 def _create(
     *,
     requirement: Requirement,
@@ -146,6 +168,7 @@ def introduction_request(
     requirement = Requirement.objects.select_for_update().get(pk=requirement.pk)
     if not requirement.is_open:
         raise ValidationError(_("The requirement is not open."), code="not_open")
+    _assert_may_meet(requirement, supplier)
     if not Match.objects.filter(requirement=requirement, supplier=supplier).exists():
         raise ValidationError(
             _("This supplier is not among the matches of the requirement."), code="no_match"
@@ -175,6 +198,7 @@ def introduction_express_interest(
     requirement = Requirement.objects.select_for_update().get(pk=requirement.pk)
     if not requirement.is_open:
         raise ValidationError(_("The requirement is not open."), code="not_open")
+    _assert_may_meet(requirement, supplier)
     message = _clean_message(message)
     introduction = _create(
         requirement=requirement,
@@ -222,6 +246,7 @@ def introduction_accept(*, introduction: Introduction, by: User) -> Introduction
     if not can_answer(by, introduction):
         raise PermissionDenied(_("Only the side that was asked can accept."))
     introduction = _lock_waiting(introduction)
+    _assert_may_meet(introduction.requirement, introduction.supplier)
     before = introduction.status
     introduction.status = Introduction.Status.ACCEPTED
     introduction.decided_at = timezone.now()

@@ -106,7 +106,7 @@ def introduction_interest(request: HttpRequest, requirement_pk: int):
     if supplier is None:
         raise Http404
     requirement = get_object_or_404(
-        Requirement.objects.open().select_related("manufacturer"), pk=requirement_pk
+        Requirement.objects.listed().select_related("manufacturer"), pk=requirement_pk
     )
     existing = selectors.open_introduction(requirement, supplier)
     if existing:

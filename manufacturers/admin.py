@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from suppliers import verification
+
 from .models import (
     Manufacturer,
     ManufacturerInvitation,
@@ -21,8 +23,24 @@ class ManufacturerAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "province", "verification_status", "created_at"]
     list_filter = ["verification_status", "kind", "province"]
     search_fields = ["name", "npwp"]
-    readonly_fields = ["verified_at", "verified_by", "created_at", "updated_at"]
+    # The ministry decides in its queue (one service records and announces every decision): the
+    # admin shows the verification but does not set it.
+    readonly_fields = [
+        "verification_status",
+        "verification_reason",
+        "verified_at",
+        "verified_by",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [MemberInline]
+
+    def save_model(self, request, obj, form, change) -> None:
+        # A new name or NPWP of a verified buyer sends it back to the queue, as from its form.
+        before = verification.stored_values(obj, Manufacturer.identity_fields) if change else None
+        super().save_model(request, obj, form, change)
+        if before is not None:
+            verification.identity_recheck(firm=obj, before=before, by=request.user)
 
 
 @admin.register(ManufacturerInvitation)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import email_address_mark_verified
+from suppliers import verification
 from suppliers.models import CertificationType, ComponentCategory, Material, Process, Province
 
 from . import services
@@ -394,7 +395,7 @@ def seed_manufacturers(*, rng: random.Random, stdout) -> None:
             buyer = _ensure_buyer(manufacturer)
         verifier = User.objects.filter(role=User.Role.MINISTRY).first() or buyer
         if demo.verified and not manufacturer.is_verified and verifier.is_ministry:
-            services.manufacturer_verify(manufacturer=manufacturer, by=verifier)
+            verification.verification_decide(firm=manufacturer, by=verifier, decision="approved")
         elif demo.verified and not manufacturer.is_verified:
             # No ministry account yet (seed run on its own): record the status directly.
             Manufacturer.objects.filter(pk=manufacturer.pk).update(

@@ -10,9 +10,12 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from suppliers.models import (
     CertificationType,
     ComponentCategory,
@@ -96,9 +99,19 @@ class Manufacturer(Verifiable):
     def __str__(self) -> str:
         return self.name
 
+    firm_kind = "manufacturer"
+    identity_fields = ("npwp", "name")
+    review_fields = ("name", "npwp", "kind", "province", "address", "website")
+
     @property
-    def is_verified(self) -> bool:
-        return self.verification_status == VerificationStatus.VERIFIED
+    def firm_name(self) -> str:
+        return self.name
+
+    def firm_members(self) -> QuerySet:
+        return User.objects.filter(manufacturer_membership__manufacturer_id=self.pk, is_active=True)
+
+    def firm_url(self) -> str:
+        return reverse("manufacturers:manufacturer_detail", args=[self.pk])
 
 
 class ManufacturerMember(models.Model):
@@ -177,6 +190,23 @@ class RequirementQuerySet(models.QuerySet):
 
     def open(self) -> RequirementQuerySet:
         return self.filter(status=Requirement.Status.OPEN)
+
+    def listed(self) -> RequirementQuerySet:
+        """Open requirements of verified buyers: what UMKM and partners see and may answer."""
+        return self.filter(listed_q())
+
+
+def listed_q(prefix: str = "") -> Q:
+    """A requirement is listed when it is open and its buyer is verified. A buyer that loses its
+    verification (a new name or NPWP, a rejection) keeps its requirements open, hidden from UMKM
+    and partners and closed to introductions until the ministry verifies it again.
+    ``prefix``: the path to the requirement ("requirement__" from a match)."""
+    return Q(
+        **{
+            f"{prefix}status": Requirement.Status.OPEN,
+            f"{prefix}manufacturer__verification_status": VerificationStatus.VERIFIED,
+        }
+    )
 
 
 class Requirement(models.Model):

@@ -55,9 +55,10 @@ class BrowseFilters:
 
 
 def open_requirements(filters: BrowseFilters) -> QuerySet[Requirement]:
-    """Open requirements for UMKM to browse. Callers must not show price or attachments."""
+    """Listed requirements (open, of a verified buyer) for UMKM to browse. Callers must not show
+    price or attachments."""
     queryset = (
-        Requirement.objects.open()
+        Requirement.objects.listed()
         .select_related("manufacturer", "component", "delivery_province")
         .prefetch_related("processes", "materials", "required_certifications")
     )
@@ -76,6 +77,15 @@ def open_requirements(filters: BrowseFilters) -> QuerySet[Requirement]:
             Q(title__icontains=filters.q) | Q(description__icontains=filters.q)
         )
     return queryset.distinct().order_by("needed_by", "pk")
+
+
+def listed_requirement(pk: int) -> Requirement:
+    """One listed requirement (``Requirement.DoesNotExist`` otherwise), for the UMKM side."""
+    return (
+        Requirement.objects.listed()
+        .select_related("manufacturer", "component", "delivery_province")
+        .get(pk=pk)
+    )
 
 
 def pending_invitations_for(user: User) -> QuerySet[ManufacturerInvitation]:

@@ -24,12 +24,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from suppliers.models import VerificationStatus
-from suppliers.services import company_verification_set
+from suppliers import verification
 
 from .fields import (
     MANUFACTURER_FIELDS,
-    MANUFACTURER_IDENTITY,
     REQUIREMENT_FIELDS,
     REQUIREMENT_M2M_FIELDS,
 )
@@ -83,29 +81,15 @@ def manufacturer_create(*, owner: User | None, data: dict[str, Any]) -> Manufact
 
 @transaction.atomic
 def manufacturer_update(*, manufacturer: Manufacturer, data: dict[str, Any]) -> Manufacturer:
-    """Saves changes; a new name or NPWP sends a verified manufacturer back to verification."""
-    before = [getattr(manufacturer, name) for name in MANUFACTURER_IDENTITY]
+    """Saves changes; a new name or NPWP sends a verified manufacturer back to the ministry's
+    queue (``suppliers.verification.identity_recheck``): its open requirements are hidden from
+    UMKM and it exchanges no contacts until the ministry verifies it again."""
+    before = verification.stored_values(manufacturer, Manufacturer.identity_fields)
     _apply_manufacturer(manufacturer, data)
-    after = [getattr(manufacturer, name) for name in MANUFACTURER_IDENTITY]
-    if manufacturer.is_verified and after != before:
-        manufacturer.verification_status = VerificationStatus.UNVERIFIED
-        manufacturer.verified_at = None
-        manufacturer.verified_by = None
     manufacturer.full_clean()
     manufacturer.save()
+    verification.identity_recheck(firm=manufacturer, before=before)
     return manufacturer
-
-
-@transaction.atomic
-def manufacturer_verify(*, manufacturer: Manufacturer, by: User) -> Manufacturer:
-    return company_verification_set(company=manufacturer, by=by, status=VerificationStatus.VERIFIED)
-
-
-@transaction.atomic
-def manufacturer_reject(*, manufacturer: Manufacturer, by: User, reason: str) -> Manufacturer:
-    return company_verification_set(
-        company=manufacturer, by=by, status=VerificationStatus.REJECTED, reason=reason
-    )
 
 
 def manufacturer_assert_is_owner(*, manufacturer: Manufacturer, user: User) -> None:

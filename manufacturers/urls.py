@@ -13,6 +13,11 @@ urlpatterns = [
     path("companies/<int:pk>/invite/", views.manufacturer_invite, name="manufacturer_invite"),
     path("companies/<int:pk>/verify/", views.manufacturer_verify, name="manufacturer_verify"),
     path("companies/<int:pk>/reject/", views.manufacturer_reject, name="manufacturer_reject"),
+    path(
+        "companies/<int:pk>/review/",
+        views.manufacturer_review_request,
+        name="manufacturer_review_request",
+    ),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("mine/new/", views.requirement_create, name="requirement_create"),
     path("mine/<int:pk>/", views.requirement_detail, name="requirement_detail"),

@@ -11,7 +11,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,11 @@ from accounts.models import User
 from suppliers.models import VerificationStatus
 from suppliers.pagination import page_context
 from suppliers.storage import private_file_response
+from suppliers.verification import (
+    review_context,
+    verification_decide,
+    verification_review_request,
+)
 
 from . import selectors, services
 from .forms import (
@@ -120,6 +125,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "manufacturers/dashboard.html",
         {
+            **(review_context(membership.manufacturer) if membership else {}),
             "membership": membership,
             "manufacturer": membership.manufacturer if membership else None,
             "sections": sections,
@@ -182,6 +188,8 @@ def manufacturer_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 label: manufacturer.requirements.filter(status=value).count()
                 for value, label in Requirement.Status.choices
             },
+            "is_member": bool(membership and membership.manufacturer_id == manufacturer.pk),
+            **review_context(manufacturer),
         },
     )
 
@@ -274,12 +282,19 @@ def manufacturer_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The ministry's buttons on the company page: the same decision service as the queue (recorded,
+# announced to the firm).
+
+
 @ministry_required
 @require_POST
 def manufacturer_verify(request: HttpRequest, pk: int) -> HttpResponse:
     manufacturer = get_object_or_404(Manufacturer, pk=pk)
-    services.manufacturer_verify(manufacturer=manufacturer, by=request.user)
-    messages.success(request, _("%(name)s is verified.") % {"name": manufacturer.name})
+    _attempt(
+        request,
+        lambda: verification_decide(firm=manufacturer, by=request.user, decision="approved"),
+        _("%(name)s is verified.") % {"name": manufacturer.name},
+    )
     return redirect("manufacturers:manufacturer_detail", pk=pk)
 
 
@@ -291,15 +306,31 @@ def manufacturer_reject(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         _attempt(
             request,
-            lambda: services.manufacturer_reject(
-                manufacturer=manufacturer,
+            lambda: verification_decide(
+                firm=manufacturer,
                 by=request.user,
+                decision="rejected",
                 reason=form.cleaned_data["verification_reason"],
             ),
             _("%(name)s is rejected.") % {"name": manufacturer.name},
         )
     else:
         messages.error(request, _("Give the reason for the rejection."))
+    return redirect("manufacturers:manufacturer_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def manufacturer_review_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member of a rejected buyer company asks the ministry for a new review."""
+    manufacturer = get_object_or_404(selectors.manufacturers_visible_to(request.user), pk=pk)
+    _attempt(
+        request,
+        lambda: verification_review_request(
+            firm=manufacturer, by=request.user, message=request.POST.get("message", "")
+        ),
+        _("Your request was sent: the ministry will review your company again."),
+    )
     return redirect("manufacturers:manufacturer_detail", pk=pk)
 
 
@@ -539,8 +570,8 @@ def browse(request: HttpRequest) -> HttpResponse:
 
 @supplier_side_required
 def browse_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    requirement = get_object_or_404(
-        Requirement.objects.open().select_related("manufacturer", "component", "delivery_province"),
-        pk=pk,
-    )
+    try:
+        requirement = selectors.listed_requirement(pk)
+    except Requirement.DoesNotExist as exc:
+        raise Http404 from exc
     return render(request, "manufacturers/browse_detail.html", {"requirement": requirement})

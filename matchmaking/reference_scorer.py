@@ -129,7 +129,11 @@ class ReferenceScorer:
             "verified": VERIFICATION_SCORE.get(supplier.verification_status, 0.5),
         }
         score = sum(WEIGHTS[name] * value for name, value in components.items())
-        excluded = not required <= valid or (proc_hits == 0 and level < 2)
+        excluded = (
+            not required <= valid
+            or (proc_hits == 0 and level < 2)
+            or supplier.verification_status == "rejected"
+        )
         return Result(score=score, excluded=excluded, components=components, level=level)
 
     def rank(self, requirement: Requirement, suppliers, k: int) -> list[tuple[int, float]]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.db.models import Count, Max, OuterRef, QuerySet, Subquery, Sum
 
-from manufacturers.models import Requirement
+from manufacturers.models import Requirement, listed_q
 from suppliers.models import CertificationType, Process, Supplier
 
 from . import data
@@ -61,9 +61,10 @@ def matches_for_requirement(
 
 
 def matches_for_supplier(supplier: Supplier) -> QuerySet[Match]:
-    """Open requirements this supplier matches, best first (requirement and buyer joined in)."""
+    """Listed requirements (open, of a verified buyer) this supplier matches, best first
+    (requirement and buyer joined in)."""
     return (
-        Match.objects.filter(supplier=supplier, requirement__status=Requirement.Status.OPEN)
+        Match.objects.filter(listed_q("requirement__"), supplier=supplier)
         .select_related(
             "requirement",
             "requirement__manufacturer",
@@ -119,10 +120,22 @@ def readiness_for_supplier(supplier: Supplier) -> list[ReadinessItem]:
             grouped.setdefault((ReadinessSummary.Kind.PROCESS, vocab.processes[p]), []).append(
                 int(reqs.ids[r])
             )
+    # Only listed requirements count: an UMKM is not pointed at a buyer that is not verified.
+    listed = set(
+        Requirement.objects.listed()
+        .filter(pk__in={pk for ids in grouped.values() for pk in ids})
+        .values_list("pk", flat=True)
+    )
     names = _names()
     items = [
-        ReadinessItem(kind=kind, code=code, name=names.get((kind, code), code), requirement_ids=ids)
+        ReadinessItem(
+            kind=kind,
+            code=code,
+            name=names.get((kind, code), code),
+            requirement_ids=[pk for pk in ids if pk in listed],
+        )
         for (kind, code), ids in grouped.items()
+        if any(pk in listed for pk in ids)
     ]
     items.sort(key=lambda item: (-item.count, item.kind, item.code))
     return items

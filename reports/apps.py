@@ -8,10 +8,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Ministry reports")
 
     def ready(self) -> None:
-        # The texts of this app's notification kinds live here so the app stays self-contained.
         from django.conf import settings
-
-        from accounts.notifications import NOTIFICATION_TEXTS
 
         # Registered here rather than in config/settings.py so the app can be left out whole;
         # Celery beat reads the schedule after Django is set up.
@@ -27,10 +24,3 @@ class ReportsConfig(AppConfig):
                     "options": {"expires": 290},
                 },
             )
-
-        NOTIFICATION_TEXTS.update(
-            {
-                "verification_approved": _("{firm} has been verified by the ministry."),
-                "verification_rejected": _("The verification of {firm} was rejected: {reason}"),
-            }
-        )

@@ -3,10 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from suppliers.models import ComponentCategory, Province, SizeClass
+from suppliers.models import ComponentCategory, Province, SizeClass, VerificationDecision
 
 from .dashboard import Filters, default_period
-from .models import VerificationDecision
 
 
 class DecisionForm(forms.Form):

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from manufacturers.models import Manufacturer
 from suppliers.models import Supplier
+from suppliers.verification import verification_decide
 
-from . import dashboard, exports, selectors, services, tilemap
+from . import dashboard, exports, selectors, tilemap
 from .forms import DecisionForm, FilterForm
 
 
@@ -63,7 +64,7 @@ def decide(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _queue_page(request, form_for=(kind, pk), form=form, status=400)
     try:
-        services.verification_decide(
+        verification_decide(
             firm=firm,
             by=request.user,
             decision=form.cleaned_data["decision"],

@@ -14,7 +14,10 @@ from .models import (
     SupplierCertification,
     SupplierMember,
     SupplierPhoto,
+    VerificationDecision,
+    VerificationReview,
 )
+from .verification import identity_recheck, stored_values
 
 
 class RegencyInline(admin.TabularInline):
@@ -104,10 +107,27 @@ class SupplierAdmin(admin.ModelAdmin):
     list_filter = ["verification_status", "size_class", "province", "processes"]
     search_fields = ["legal_name", "nib", "contact_name", "contact_email"]
     list_select_related = ["province", "regency", "size_class"]
-    autocomplete_fields = ["regency", "verified_by"]
+    autocomplete_fields = ["regency"]
     filter_horizontal = ["kbli", "components", "processes", "materials"]
-    readonly_fields = ["created_at", "updated_at", "verified_at"]
+    # The ministry decides in its queue (one service records and announces every decision): the
+    # admin shows the verification but does not set it.
+    readonly_fields = [
+        "created_at",
+        "updated_at",
+        "verification_status",
+        "verification_reason",
+        "verified_at",
+        "verified_by",
+    ]
     inlines = [SupplierMemberInline, SupplierCertificationInline, SupplierPhotoInline]
+
+    def save_model(self, request, obj, form, change) -> None:
+        # A new NIB, legal name or province of a verified company sends it back to the queue,
+        # as from every other door.
+        before = stored_values(obj, Supplier.identity_fields) if change else None
+        super().save_model(request, obj, form, change)
+        if before is not None:
+            identity_recheck(firm=obj, before=before, by=request.user)
 
 
 @admin.register(SupplierMember)
@@ -134,3 +154,29 @@ class SupplierPhotoAdmin(admin.ModelAdmin):
     search_fields = ["supplier__legal_name", "caption"]
     autocomplete_fields = ["supplier"]
     list_select_related = ["supplier"]
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    # An audit trail is read-only, even for administrators.
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(VerificationDecision)
+class VerificationDecisionAdmin(_ReadOnlyAdmin):
+    list_display = ["decided_at", "firm_kind", "firm_name", "decision", "decided_by"]
+    list_filter = ["firm_kind", "decision"]
+    search_fields = ["firm_name", "reason"]
+
+
+@admin.register(VerificationReview)
+class VerificationReviewAdmin(_ReadOnlyAdmin):
+    list_display = ["created_at", "firm_kind", "firm_name", "reason", "closed_at"]
+    list_filter = ["firm_kind", "reason"]
+    search_fields = ["firm_name", "message", "rejection_reason"]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
-from .models import ComponentCategory, Supplier, SupplierCertification
+from .models import ComponentCategory, Supplier, SupplierCertification, VerificationStatus
 
 STEPS = ("company", "capabilities", "certifications", "photos")
 
@@ -44,8 +44,13 @@ def supplier_directory(
     system: ComponentCategory | None = None,
     process=None,
     verified_only: bool = False,
+    include_rejected: bool = False,
 ) -> QuerySet[Supplier]:
+    """The public directory. A company the ministry rejected is offered to nobody (as in the
+    matches): only ministry staff (``include_rejected``) see it listed."""
     suppliers = Supplier.objects.select_related("province", "regency", "size_class")
+    if not include_rejected:
+        suppliers = suppliers.exclude(verification_status=VerificationStatus.REJECTED)
     if q:
         suppliers = suppliers.filter(legal_name__icontains=q)
     if province:

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models, transaction
-from django.utils import timezone
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 
+from . import verification
 from .fields import M2M_FIELDS, PROFILE_FIELDS
 from .models import (
     CertificationType,
@@ -25,12 +25,8 @@ from .models import (
     SupplierCertification,
     SupplierMember,
     SupplierPhoto,
-    VerificationStatus,
 )
 from .signals import supplier_changed
-
-# A Supplier or a Manufacturer: both carry the same verification fields.
-VerifiableCompany = TypeVar("VerifiableCompany", bound=models.Model)
 
 
 def _check_regency(supplier: Supplier) -> None:
@@ -80,8 +76,13 @@ def supplier_create(*, owner: User | None, data: dict[str, Any]) -> Supplier:
 
 @transaction.atomic
 def supplier_update(*, supplier: Supplier, data: dict[str, Any]) -> Supplier:
+    """Saves changes; a new NIB, legal name or province sends a verified company back to the
+    ministry's queue (``verification.identity_recheck``)."""
+    before = verification.stored_values(supplier, Supplier.identity_fields)
     many = _apply(supplier, data)
-    return _save(supplier, many)
+    _save(supplier, many)
+    verification.identity_recheck(firm=supplier, before=before)
+    return supplier
 
 
 def supplier_assert_can_edit(*, supplier: Supplier, user: User) -> None:
@@ -150,48 +151,3 @@ def photo_add(*, supplier: Supplier, image: UploadedFile, caption: str = "") -> 
 def photo_delete(*, photo: SupplierPhoto) -> None:
     photo.image.delete(save=False)
     photo.delete()
-
-
-VERIFICATION_FIELDS = (
-    "verification_status",
-    "verification_reason",
-    "verified_at",
-    "verified_by",
-    "updated_at",
-)
-
-
-@transaction.atomic
-def company_verification_set(
-    *, company: VerifiableCompany, by: User, status: str, reason: str = ""
-) -> VerifiableCompany:
-    """The ministry's verdict on a supplier or a manufacturer (both carry the same fields)."""
-    if not by.is_ministry:
-        raise PermissionDenied(_("Only ministry staff can verify companies."))
-    reason = reason.strip() if status == VerificationStatus.REJECTED else ""
-    if status == VerificationStatus.REJECTED and not reason:
-        raise ValidationError(
-            {"verification_reason": _("Give the reason for the rejection.")}, code="reason_required"
-        )
-    company.verification_status = status
-    company.verification_reason = reason
-    company.verified_at = timezone.now()
-    company.verified_by = by
-    company.save(update_fields=list(VERIFICATION_FIELDS))
-    return company
-
-
-@transaction.atomic
-def supplier_verify(*, supplier: Supplier, by: User) -> Supplier:
-    company_verification_set(company=supplier, by=by, status=VerificationStatus.VERIFIED)
-    supplier_changed.send(sender=Supplier, supplier_id=supplier.pk)
-    return supplier
-
-
-@transaction.atomic
-def supplier_reject(*, supplier: Supplier, by: User, reason: str) -> Supplier:
-    company_verification_set(
-        company=supplier, by=by, status=VerificationStatus.REJECTED, reason=reason
-    )
-    supplier_changed.send(sender=Supplier, supplier_id=supplier.pk)
-    return supplier

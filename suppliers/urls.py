@@ -27,4 +27,5 @@ urlpatterns = [
     path("<int:pk>/edit/photos/", views.edit_photos, name="edit_photos"),
     path("<int:pk>/photos/<int:photo_pk>/delete/", views.delete_photo, name="delete_photo"),
     path("<int:pk>/verification/", views.verification, name="verification"),
+    path("<int:pk>/review/", views.review_request, name="review_request"),
 ]

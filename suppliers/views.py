@@ -35,6 +35,7 @@ from .pagination import page_context
 from .privacy import private_contacts_read
 from .storage import private_file_response
 from .validators import DOCUMENT_MAX_BYTES, PHOTO_MAX_BYTES, certificate_content_type
+from .verification import review_context, verification_decide, verification_review_request
 
 T = TypeVar("T")
 PAGE_SIZE = 25
@@ -89,6 +90,7 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
         system=filters.get("system"),
         process=filters.get("process"),
         verified_only=filters.get("verified", False),
+        include_rejected=request.user.is_authenticated and request.user.is_ministry,
     )
     return render(
         request,
@@ -118,6 +120,7 @@ def supplier_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": selectors.can_edit(user, supplier),
             "can_verify": user.is_authenticated and user.is_ministry,
             "reject_form": RejectForm(),
+            **review_context(supplier),
         },
     )
 
@@ -149,6 +152,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "supplier": supplier,
             "completeness": selectors.supplier_completeness(supplier),
             "steps": selectors.STEPS,
+            **review_context(supplier),
         },
     )
 
@@ -327,22 +331,56 @@ def _serve_certificate(request: HttpRequest, certification: SupplierCertificatio
 @login_required
 @require_POST
 def verification(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ministry's verify / reject buttons on the profile: the same decision service as the
+    queue (recorded, announced to the firm)."""
     if not request.user.is_ministry:
         raise PermissionDenied(_("Only ministry staff can verify companies."))
     supplier = get_object_or_404(Supplier, pk=pk)
     action = request.POST.get("action")
-    if action == "verify":
-        services.supplier_verify(supplier=supplier, by=request.user)
-        messages.success(request, _("The company is now verified."))
-    elif action == "reject":
-        form = RejectForm(request.POST)
-        if form.is_valid():
-            services.supplier_reject(
-                supplier=supplier, by=request.user, reason=form.cleaned_data["reason"]
-            )
-            messages.success(request, _("The company was rejected."))
-        else:
-            messages.error(request, _("Give the reason for the rejection."))
-    else:
+    if action not in ("verify", "reject"):
         messages.error(request, _("Unknown action."))
+        return redirect("suppliers:detail", pk=supplier.pk)
+    form = RejectForm(request.POST)
+    if action == "reject" and not form.is_valid():
+        messages.error(request, _("Give the reason for the rejection."))
+        return redirect("suppliers:detail", pk=supplier.pk)
+    try:
+        verification_decide(
+            firm=supplier,
+            by=request.user,
+            decision="approved" if action == "verify" else "rejected",
+            reason=form.cleaned_data.get("reason", "") if action == "reject" else "",
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("The company is now verified.")
+            if action == "verify"
+            else _("The company was rejected."),
+        )
     return redirect("suppliers:detail", pk=supplier.pk)
+
+
+# --- a new review after a rejection --------------------------------------------------------
+
+
+@login_required
+@require_POST
+def review_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member of a rejected company asks the ministry for a new review."""
+    supplier = _editable(request, pk)
+    try:
+        verification_review_request(
+            firm=supplier, by=request.user, message=request.POST.get("message", "")
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("Your request was sent: the ministry will review your company again.")
+        )
+    return redirect("suppliers:dashboard")

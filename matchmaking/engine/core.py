@@ -12,7 +12,9 @@ Hard rules (a pair that breaks one is excluded and never becomes a match):
   contains its category; for a system-level (level 1) requirement, the system itself. A supplier
   overlaps it when one of its categories is that node or lies beneath it, i.e. when the taxonomy
   closeness below is "same part family" or "same subsystem". A requirement without processes
-  therefore needs the family overlap.
+  therefore needs the family overlap;
+* the ministry has not rejected the supplier's verification (a rejected firm is offered to no
+  buyer until a new review verifies it; a firm not yet verified is offered, labelled so).
 
 Soft components, each 0..1, weighted by ``WEIGHTS`` (sum 100) into the 0-100 score:
 * process: share of the required processes the supplier does (1 when none are required);
@@ -46,7 +48,7 @@ from .arrays import (
 )
 from .vocabulary import Vocabulary
 
-ENGINE_VERSION = "2026.11-2"
+ENGINE_VERSION = "2026.12-1"
 
 WEIGHTS: dict[str, float] = {
     "process": 25.0,
@@ -68,6 +70,7 @@ UNKNOWN_CAPACITY = 0.25
 UNKNOWN_LEAD_TIME = 0.5
 LATE_DAYS_TO_ZERO = 60.0
 VERIFICATION_SCORE = {"verified": 1.0, "unverified": 0.5, "rejected": 0.0}
+REJECTED = VERIFICATION_CODES.index("rejected")  # a hard rule: never a match
 # A near miss (readiness view) must be worth having: its score, on the current profile, at least.
 NEAR_MISS_MIN_SCORE = 40.0
 
@@ -150,7 +153,7 @@ class Engine:
             score += np.float32(WEIGHTS[name]) * np.asarray(value, dtype=np.float32)
         certs_ok = p["req_hits"] >= p["req_n"]
         overlap = (p["proc_hits"] > 0) | (p["level"] >= FAMILY_LEVEL)
-        excluded = ~(certs_ok & overlap)
+        excluded = ~(certs_ok & overlap) | p["rejected"]
         return score, excluded, comps
 
     # --- the block path: a few matrix products and ~10 passes over (b, n) float32 arrays -------
@@ -339,10 +342,12 @@ class Engine:
         score += buffer
         rules = np.matmul(r["rules"], f["F"][:, : o["rules_width"]].T, out=buffer)
         needed = (1000.0 * r["required"])[:, np.newaxis]
-        out = {"score": score, "excluded": rules < needed + 0.5}
+        rejected = (sups.verification == REJECTED)[np.newaxis, :]
+        out = {"score": score, "excluded": (rules < needed + 0.5) | rejected}
         if with_parts:
-            # rules = 1000 x held + overlap count (at most 35 < 1000).
-            good = score >= NEAR_MISS_MIN_SCORE
+            # rules = 1000 x held + overlap count (at most 35 < 1000). A rejected firm is no near
+            # miss: one more certificate would not open anything for it.
+            good = (score >= NEAR_MISS_MIN_SCORE) & ~rejected
             out["cert_near"] = good & (rules > needed - 999.5) & (rules < needed - 0.5)
             out["proc_near"] = (
                 good & (np.abs(rules - needed) < 0.5) & (r["proc_n"] > 0)[:, np.newaxis]
@@ -390,6 +395,7 @@ class Engine:
             "distance": self.distance_table[reqs.province[r_idx], sups.province[s_idx]],
             "text": np.einsum("ij,ij->i", reqs.text[r_idx], sups.text[s_idx]),
             "verified": self.verification_table[sups.verification[s_idx]],
+            "rejected": sups.verification[s_idx] == REJECTED,
         }
         score, excluded, comps = self._combine(parts)
         return {"score": score, "excluded": excluded, "components": comps, "parts": parts}

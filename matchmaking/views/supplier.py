@@ -62,8 +62,8 @@ def _readiness(request: HttpRequest, supplier: Supplier | None) -> HttpResponse:
     if supplier is not None:
         items = selectors.readiness_for_supplier(supplier)
         ids = {pk for item in items for pk in item.requirement_ids}
-        # Only what every UMKM may see of an open requirement: never prices or attachments.
-        requirements = Requirement.objects.open().select_related("manufacturer").in_bulk(ids)
+        # Only what every UMKM may see of a listed requirement: never prices or attachments.
+        requirements = Requirement.objects.listed().select_related("manufacturer").in_bulk(ids)
         groups = [
             ReadinessGroup(
                 item=item,

@@ -7,6 +7,9 @@ Who may see private supplier fields is decided here, in one place:
   companies it manages (created through the API or assigned by an administrator);
 - a logged-in user: ``suppliers.selectors.can_see_private`` (the company's members, ministry
   staff, administrators), and a buyer whose introduction to that UMKM was accepted.
+
+Which suppliers are listed at all: ``visible_supplier_values`` (a rejected company only to those
+who must see it).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from django.utils import timezone
 from accounts.models import User
 from partners.models import PartnerConsent, PartnerManagedSupplier, PartnerOrganisation
 from suppliers.fields import SUPPLIER, Audience, Field, Kind
-from suppliers.models import Supplier, SupplierCertification
+from suppliers.models import Supplier, SupplierCertification, VerificationStatus
 
 
 def _column(name: str) -> str:
@@ -67,6 +70,23 @@ def supplier_values() -> QuerySet:
     A clone of a queryset built once (setting up ``.values()`` of 21 columns costs more than the
     page's SQL takes to run), evaluated by ``_SupplierValues``."""
     return _all_supplier_values().all()
+
+
+def visible_supplier_values(*, partner: PartnerOrganisation | None, user: User | None) -> QuerySet:
+    """``supplier_values()`` without the companies the ministry rejected (offered to nobody, as
+    in the engine), except for ministry staff and administrators, the company's own members and
+    the partner that manages it."""
+    rows = supplier_values()
+    rejected = Q(verification_status=VerificationStatus.REJECTED)
+    if partner is not None:
+        managed = PartnerManagedSupplier.objects.filter(partner=partner).values("supplier_id")
+        return rows.exclude(rejected & ~Q(pk__in=managed))
+    if user is not None and user.is_ministry:
+        return rows
+    membership = getattr(user, "supplier_membership", None) if user is not None else None
+    if membership is not None:
+        return rows.exclude(rejected & ~Q(pk=membership.supplier_id))
+    return rows.exclude(rejected)
 
 
 class _SupplierValues(ValuesIterable):

@@ -31,7 +31,8 @@ from ..models import (
     SizeClass,
     Supplier,
 )
-from ..services import certification_set, supplier_create, supplier_reject, supplier_verify
+from ..services import certification_set, supplier_create
+from ..verification import verification_decide
 from .archetypes import ARCHETYPES, Archetype
 from .catalogue import (
     FAMILY_NAMES,
@@ -235,7 +236,7 @@ def seed_suppliers(*, rng: random.Random, count: int, users: dict[str, User]) ->
     created_before = Supplier.objects.filter(nib="9120000000017").exists()
     owner_company = _owner_company(lookups, users[User.Role.UMKM])
     if not created_before:
-        supplier_verify(supplier=owner_company, by=ministry)
+        verification_decide(firm=owner_company, by=ministry, decision="approved")
 
     taken = {owner_company.legal_name}
     numbers = rng.sample(range(10**8, 10**9), count - 1)
@@ -253,10 +254,10 @@ def seed_suppliers(*, rng: random.Random, count: int, users: dict[str, User]) ->
     created = [plan.supplier for plan in plans if plan.outcome == CREATED]
     for index, supplier in enumerate(created):
         if statuses[supplier.nib] == "verified":
-            supplier_verify(supplier=supplier, by=ministry)
+            verification_decide(firm=supplier, by=ministry, decision="approved")
         elif statuses[supplier.nib] == "rejected":
             reason = REJECTION_REASONS[index % len(REJECTION_REASONS)]
-            supplier_reject(supplier=supplier, by=ministry, reason=reason)
+            verification_decide(firm=supplier, by=ministry, decision="rejected", reason=reason)
     if not created_before:
         created.append(owner_company)
     _spread_registrations(random.Random(rng.random()), created)

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from ..fields import M2M_FIELDS, PROFILE_FIELDS, SUPPLIER, Kind
 from ..models import CertificationType, Supplier, SupplierCertification
 from ..signals import suppliers_bulk_saved
+from ..verification import identity_recheck_many
 from .csv_common import CREATED, UNCHANGED, UPDATED
 
 FK_FIELDS = SUPPLIER.names(kinds=frozenset({Kind.CODE}))
@@ -64,6 +65,8 @@ class UpsertPlan:
     cert_creates: list[tuple[str, date | None]] = field(default_factory=list)
     cert_updates: list[tuple[SupplierCertification, date | None]] = field(default_factory=list)
     errors: dict[str, list[str]] = field(default_factory=dict)
+    # The stored values of the changed fields (ids for foreign keys), for the identity rule.
+    previous: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -144,6 +147,7 @@ def _plan_one(
         else:
             differs = getattr(supplier, name) != value
         if differs:
+            plan.previous[name] = getattr(supplier, Supplier._meta.get_field(name).attname)
             setattr(supplier, name, value)
             plan.changed_fields.append(name)
     plan.errors = _validate(supplier, plan.changed_fields)
@@ -241,6 +245,10 @@ def supplier_upsert_apply(*, plans: Sequence[UpsertPlan]) -> list[Supplier]:
             cert.valid_until = valid_until
             changed_certs.append(cert)
     SupplierCertification.objects.bulk_update(changed_certs, ["valid_until"], batch_size=CHUNK)
+
+    # A verified company whose NIB, name or province changed goes back to the ministry's queue,
+    # as from the form (the rare rows concerned, one by one).
+    identity_recheck_many(firms=[(plan.supplier, plan.previous) for plan in updated])
 
     saved = [plan.supplier for plan in todo]
     if saved:

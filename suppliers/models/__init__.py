@@ -17,10 +17,12 @@ from .supplier import (
     Verifiable,
     VerificationStatus,
 )
+from .verification import FirmKind, VerificationDecision, VerificationReview
 
 __all__ = [
     "CertificationType",
     "ComponentCategory",
+    "FirmKind",
     "Kbli",
     "Material",
     "PartnershipPattern",
@@ -33,5 +35,7 @@ __all__ = [
     "SupplierMember",
     "SupplierPhoto",
     "Verifiable",
+    "VerificationDecision",
+    "VerificationReview",
     "VerificationStatus",
 ]

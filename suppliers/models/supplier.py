@@ -2,12 +2,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
 
 from ..storage import private_storage
 from ..validators import validate_certificate_document, validate_nib, validate_photo
@@ -30,7 +35,17 @@ class VerificationStatus(models.TextChoices):
 
 
 class Verifiable(models.Model):
-    """The ministry's verification of a firm (UMKM or manufacturer), decided in the queue."""
+    """The ministry's verification of a firm (UMKM or manufacturer), decided in the queue.
+
+    Each firm model says which kind of firm it is, which of its fields are its identity (a
+    change sends a verified firm back to the queue) and which the ministry compares on a new
+    review, and who its members are: ``suppliers.verification`` works on any of them without
+    importing the apps above.
+    """
+
+    firm_kind: ClassVar[str]
+    identity_fields: ClassVar[tuple[str, ...]]
+    review_fields: ClassVar[tuple[str, ...]]
 
     verification_status = models.CharField(
         _("verification status"),
@@ -52,6 +67,25 @@ class Verifiable(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verification_status == VerificationStatus.VERIFIED
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.verification_status == VerificationStatus.REJECTED
+
+    @property
+    def firm_name(self) -> str:
+        raise NotImplementedError
+
+    def firm_members(self) -> QuerySet:
+        """The firm's active user accounts (who is told about its verification)."""
+        raise NotImplementedError
+
+    def firm_url(self) -> str:
+        raise NotImplementedError
 
 
 class SupplierQuerySet(models.QuerySet):
@@ -169,6 +203,30 @@ class Supplier(Verifiable):
 
     def __str__(self) -> str:
         return self.legal_name
+
+    firm_kind = "supplier"
+    identity_fields = ("nib", "legal_name", "province")
+    review_fields = (
+        "legal_name",
+        "nib",
+        "province",
+        "regency",
+        "address",
+        "size_class",
+        "founded_year",
+        "employees",
+        "website",
+    )
+
+    @property
+    def firm_name(self) -> str:
+        return self.legal_name
+
+    def firm_members(self) -> QuerySet:
+        return User.objects.filter(supplier_membership__supplier_id=self.pk, is_active=True)
+
+    def firm_url(self) -> str:
+        return reverse("suppliers:detail", args=[self.pk])
 
 
 class SupplierMember(models.Model):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from manufacturers import services
 from manufacturers.models import Manufacturer, ManufacturerMember, Requirement
 from suppliers.models import CertificationType, ComponentCategory, Process, Province
+from suppliers.verification import verification_decide
 from tests.factories import TINY_PDF, RequirementFactory, UmkmUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,10 +59,10 @@ def test_only_ministry_staff_verify_and_a_rejection_needs_a_reason(manufacturer,
     manufacturer.verification_status = "unverified"
     manufacturer.save()
     with pytest.raises(PermissionDenied):
-        services.manufacturer_verify(manufacturer=manufacturer, by=owner)
+        verification_decide(firm=manufacturer, by=owner, decision="approved")
     with pytest.raises(ValidationError):
-        services.manufacturer_reject(manufacturer=manufacturer, by=ministry, reason="  ")
-    services.manufacturer_verify(manufacturer=manufacturer, by=ministry)
+        verification_decide(firm=manufacturer, by=ministry, decision="rejected", reason="  ")
+    verification_decide(firm=manufacturer, by=ministry, decision="approved")
     manufacturer.refresh_from_db()
     assert manufacturer.is_verified and manufacturer.verified_by == ministry
 

@@ -140,7 +140,7 @@ def test_a_buyer_cannot_post_a_decision(client):
 def test_the_service_refuses_non_ministry_users_and_records_nothing(db):
     from django.core.exceptions import PermissionDenied
 
-    from reports.services import verification_decide
+    from suppliers.verification import verification_decide
     from tests.factories import BuyerUserFactory
 
     supplier = SupplierFactory(verification_status="unverified")

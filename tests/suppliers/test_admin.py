@@ -3,6 +3,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
+from suppliers.verification import verification_decide, verification_review_request
 from tests.factories import (
     SupplierCertificationFactory,
     SupplierMemberFactory,
@@ -18,9 +19,12 @@ SUPPLIER_MODELS = sorted(m.__name__ for m in apps.get_app_config("suppliers").ge
 def test_every_suppliers_model_has_a_working_admin(client, admin_user, supplier, model_name):
     model = apps.get_model("suppliers", model_name)
     assert model in admin.site._registry
-    SupplierMemberFactory(supplier=supplier)
+    member = SupplierMemberFactory(supplier=supplier)
     SupplierCertificationFactory(supplier=supplier)
     SupplierPhotoFactory(supplier=supplier)
+    # A decision and a review, for the verification records' admin pages.
+    verification_decide(firm=supplier, by=admin_user, decision="rejected", reason="NIB unknown")
+    verification_review_request(firm=supplier, by=member.user)
     client.force_login(admin_user)
     opts = model._meta
     changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")

@@ -16,6 +16,7 @@ from suppliers.models import (
     SupplierMember,
     VerificationStatus,
 )
+from suppliers.verification import verification_decide
 from tests.factories import TINY_PDF, SupplierCertificationFactory, SupplierFactory, tiny_png
 
 pytestmark = pytest.mark.django_db
@@ -148,12 +149,14 @@ def test_photo_add_accepts_an_image_and_rejects_a_pdf(supplier):
 
 def test_only_ministry_staff_verify_and_rejection_needs_a_reason(supplier, ministry, owner):
     with pytest.raises(PermissionDenied):
-        services.supplier_verify(supplier=supplier, by=owner)
+        verification_decide(firm=supplier, by=owner, decision="approved")
     with pytest.raises(ValidationError):
-        services.supplier_reject(supplier=supplier, by=ministry, reason="  ")
-    services.supplier_reject(supplier=supplier, by=ministry, reason="NIB not found in OSS")
+        verification_decide(firm=supplier, by=ministry, decision="rejected", reason="  ")
+    verification_decide(
+        firm=supplier, by=ministry, decision="rejected", reason="NIB not found in OSS"
+    )
     assert supplier.verification_status == VerificationStatus.REJECTED
-    services.supplier_verify(supplier=supplier, by=ministry)
+    verification_decide(firm=supplier, by=ministry, decision="approved")
     supplier.refresh_from_db()
     assert supplier.verification_status == VerificationStatus.VERIFIED
     assert supplier.verification_reason == ""

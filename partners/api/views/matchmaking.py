@@ -17,7 +17,7 @@ from rest_framework.filters import OrderingFilter
 
 from introductions.models import Introduction, Partnership
 from introductions.selectors import introductions_for_user, partnerships_for_user
-from manufacturers.models import Requirement
+from manufacturers.models import listed_q
 from manufacturers.selectors import membership_of
 from matchmaking.models import Match, MatchDecision
 from partners.models import ApiScope, PartnerConsent
@@ -80,7 +80,7 @@ class MatchViewSet(_ReadViewSet):
     def get_queryset(self):
         queryset = Match.objects.select_related("requirement").defer("facts")
         if partner_of(self.request) is not None:
-            return queryset.filter(requirement__status=Requirement.Status.OPEN)
+            return queryset.filter(listed_q("requirement__"))
         user = site_user_of(self.request)
         if user is None:
             return queryset.none()
@@ -92,10 +92,7 @@ class MatchViewSet(_ReadViewSet):
             condition |= Q(requirement__manufacturer_id=membership.manufacturer_id)
         supplier_membership = getattr(user, "supplier_membership", None)
         if supplier_membership is not None:
-            condition |= Q(
-                supplier_id=supplier_membership.supplier_id,
-                requirement__status=Requirement.Status.OPEN,
-            )
+            condition |= Q(listed_q("requirement__"), supplier_id=supplier_membership.supplier_id)
         return _with_decision(queryset.filter(condition))
 
     def get_serializer_context(self):

@@ -10,7 +10,7 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from manufacturers import services
-from manufacturers.models import Requirement
+from manufacturers.models import Requirement, listed_q
 from manufacturers.selectors import membership_of
 from partners.models import ApiScope
 
@@ -74,17 +74,18 @@ class RequirementViewSet(ApiViewMixin, viewsets.GenericViewSet):
             "processes", "materials", "required_certifications", "preferred_certifications"
         )
         if partner_of(self.request) is not None:
-            return queryset.open()
+            return queryset.listed()
         user = site_user_of(self.request)
         if user is None:
             return queryset.none()
         if _is_admin(user):
             return queryset
         # Buyers see their own (any status), not their competitors' open requirements; the
-        # UMKM side and the ministry browse the open ones, as in the browser.
+        # UMKM side and the ministry browse the listed ones (open, of a verified buyer), as in
+        # the browser.
         condition = Q(pk__in=[])
         if user.is_umkm or user.is_ministry:
-            condition |= Q(status=Requirement.Status.OPEN)
+            condition |= listed_q()
         membership = membership_of(user)
         if membership is not None:
             condition |= Q(manufacturer_id=membership.manufacturer_id)

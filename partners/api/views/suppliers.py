@@ -16,7 +16,7 @@ from suppliers.selectors import can_edit
 from ..authentication import partner_of, site_user_of
 from ..etag import etag_response
 from ..filters import FilterBackend, SupplierFilter
-from ..selectors import supplier_representations, supplier_values
+from ..selectors import supplier_representations, supplier_values, visible_supplier_values
 from ..serializers.suppliers import SupplierSerializer, SupplierWriteSerializer
 from .base import ApiViewMixin
 
@@ -63,7 +63,8 @@ class SupplierViewSet(ApiViewMixin, viewsets.GenericViewSet):
         return action in ("list", "retrieve", "partial_update")
 
     def get_queryset(self):
-        return supplier_values()
+        request = self.request
+        return visible_supplier_values(partner=partner_of(request), user=site_user_of(request))
 
     def get_serializer_class(self):
         if self.action in ("create", "partial_update"):
@@ -85,14 +86,16 @@ class SupplierViewSet(ApiViewMixin, viewsets.GenericViewSet):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self._represent(page))
 
-    def _detail(self, pk):
-        rows = list(supplier_values().filter(pk=pk).order_by())
+    def _detail(self, pk, *, visible_only: bool = False):
+        # After a write the caller sees what it wrote; a read shows only what it may list.
+        rows = self.get_queryset() if visible_only else supplier_values()
+        rows = list(rows.filter(pk=pk).order_by())
         if not rows:
             raise exceptions.NotFound()
         return self._represent(rows)[0]
 
     def retrieve(self, request, pk=None, *args, **kwargs):
-        return etag_response(request, self._detail(_int(pk)))
+        return etag_response(request, self._detail(_int(pk), visible_only=True))
 
     def create(self, request, *args, **kwargs):
         serializer = SupplierWriteSerializer(data=request.data)
