@@ -286,6 +286,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "introductions.tasks.send_weekly_digests",
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),
     },
+    # Certificates ending in 30 or 7 days: the firm is told what it would drop out of (once).
+    "matchmaking-certificate-reminders": {
+        "task": "matchmaking.tasks.send_certificate_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
     # Deletes what the retention rules say has been kept long enough (accounts.retention).
     "accounts-apply-retention": {
         "task": "accounts.tasks.apply_retention",

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MatchmakingConfig(AppConfig):
@@ -14,4 +15,19 @@ class MatchmakingConfig(AppConfig):
         supplier_changed.connect(triggers.on_supplier_changed, dispatch_uid="matchmaking.supplier")
         requirement_changed.connect(
             triggers.on_requirement_changed, dispatch_uid="matchmaking.requirement"
+        )
+        # The texts of the certificate reminders (``matchmaking.reminders``).
+        from accounts.notifications import NOTIFICATION_TEXTS
+
+        NOTIFICATION_TEXTS.update(
+            {
+                "certificate_expiring": _(
+                    "The {certificate} certificate of {firm} ends on {date}. Renew it, or "
+                    "{firm} drops out of these open requirements that need it: {requirements}."
+                ),
+                "certificate_expiring_none": _(
+                    "The {certificate} certificate of {firm} ends on {date}. Renew it to stay "
+                    "in the running for requirements that need it."
+                ),
+            }
         )

@@ -14,7 +14,7 @@ from django.db import OperationalError, transaction
 from manufacturers.models import Requirement
 from suppliers.models import Supplier
 
-from . import readiness, services
+from . import readiness, reminders, services
 from .debounce import clear_pending, schedule_after_commit, sweep_pending
 from .models import ReadinessSummary
 
@@ -111,3 +111,25 @@ def rescore_all() -> dict:
     }
     logger.info("rescore_all enqueued %s", result)
     return result
+
+
+@shared_task(soft_time_limit=60, time_limit=90, **RETRY)
+def remind_certificate(certification_id: int) -> bool:
+    reminder = reminders.certificate_remind(certification_id=certification_id)
+    logger.info(
+        "remind_certificate %s: %s",
+        certification_id,
+        f"sent {reminder.days_before} d" if reminder else "nothing due",
+    )
+    return reminder is not None
+
+
+@shared_task(acks_late=True, soft_time_limit=120, time_limit=180)
+def send_certificate_reminders() -> int:
+    """Beat, daily: one task per certificate whose 30- or 7-day reminder is due and unsent.
+    Running it twice (or two beats) sends nothing twice: each task re-checks the record."""
+    due = reminders.certificate_reminders_due()
+    for certification_id in due:
+        remind_certificate.delay(certification_id)
+    logger.info("send_certificate_reminders: %s due", len(due))
+    return len(due)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import (
+    CertificateReminder,
     CertificationType,
     ComponentCategory,
     Kbli,
@@ -180,3 +181,11 @@ class VerificationReviewAdmin(_ReadOnlyAdmin):
     list_display = ["created_at", "firm_kind", "firm_name", "reason", "closed_at"]
     list_filter = ["firm_kind", "reason"]
     search_fields = ["firm_name", "message", "rejection_reason"]
+
+
+@admin.register(CertificateReminder)
+class CertificateReminderAdmin(_ReadOnlyAdmin):
+    list_display = ["sent_at", "certification", "days_before", "valid_until", "requirements"]
+    list_filter = ["days_before"]
+    search_fields = ["certification__supplier__legal_name"]
+    list_select_related = ["certification__supplier", "certification__cert_type"]

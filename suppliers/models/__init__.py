@@ -9,6 +9,7 @@ from .reference import (
     Regency,
     SizeClass,
 )
+from .reminders import CertificateReminder
 from .supplier import (
     Supplier,
     SupplierCertification,
@@ -20,6 +21,7 @@ from .supplier import (
 from .verification import FirmKind, VerificationDecision, VerificationReview
 
 __all__ = [
+    "CertificateReminder",
     "CertificationType",
     "ComponentCategory",
     "FirmKind",
