@@ -14,6 +14,7 @@ from .models import (
     ApiScope,
     PartnerConsent,
     PartnerManagedSupplier,
+    PartnerMember,
     PartnerOrganisation,
 )
 from .services import api_key_create, api_key_revoke
@@ -47,12 +48,19 @@ class ManagedSupplierInline(admin.TabularInline):
     extra = 0
 
 
+class MemberInline(admin.TabularInline):
+    # Members of an association may import UMKM lists in the browser.
+    model = PartnerMember
+    raw_id_fields = ["user"]
+    extra = 0
+
+
 @admin.register(PartnerOrganisation)
 class PartnerOrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "is_active", "created_at"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name"]
-    inlines = [ApiKeyInline, ManagedSupplierInline]
+    inlines = [MemberInline, ApiKeyInline, ManagedSupplierInline]
 
 
 @admin.register(ApiKey)

@@ -13,3 +13,18 @@ class PartnersConfig(AppConfig):
         from . import privacy
 
         personal_data_export.connect(privacy.export_personal_data, dispatch_uid="partners.privacy")
+        # Members of an active industry association import their UMKM lists in the browser.
+        from suppliers.importing.access import IMPORT_ACCESS
+
+        if association_member not in IMPORT_ACCESS:
+            IMPORT_ACCESS.append(association_member)
+
+
+def association_member(user) -> bool:
+    from .models import PartnerMember, PartnerOrganisation
+
+    return PartnerMember.objects.filter(
+        user=user,
+        partner__kind=PartnerOrganisation.Kind.ASSOCIATION,
+        partner__is_active=True,
+    ).exists()

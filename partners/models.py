@@ -11,7 +11,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["ApiKey", "ApiScope", "PartnerConsent", "PartnerManagedSupplier", "PartnerOrganisation"]
+__all__ = [
+    "ApiKey",
+    "ApiScope",
+    "PartnerConsent",
+    "PartnerManagedSupplier",
+    "PartnerMember",
+    "PartnerOrganisation",
+]
 
 
 class ApiScope(models.TextChoices):
@@ -193,3 +200,29 @@ class PartnerConsent(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class PartnerMember(models.Model):
+    """A person who works for a partner organisation. Members of an association may import their
+    UMKM lists in the browser (``suppliers.importing.access``); an administrator adds them."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="partner_membership",
+        verbose_name=_("user"),
+    )
+    partner = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.CASCADE,
+        related_name="members",
+        verbose_name=_("partner"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("partner member")
+        verbose_name_plural = _("partner members")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.partner}"

@@ -4,6 +4,7 @@ from .models import (
     CertificateReminder,
     CertificationType,
     ComponentCategory,
+    ImportJob,
     Kbli,
     Material,
     PartnershipPattern,
@@ -189,3 +190,10 @@ class CertificateReminderAdmin(_ReadOnlyAdmin):
     list_filter = ["days_before"]
     search_fields = ["certification__supplier__legal_name"]
     list_select_related = ["certification__supplier", "certification__cert_type"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(_ReadOnlyAdmin):
+    list_display = ["created_at", "created_by", "file_name", "status", "rows_done", "rows_total"]
+    list_filter = ["status"]
+    exclude = ["file"]  # private: the uploader's data, not for download here

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "suppliers"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("new/", views.supplier_create, name="create"),
     path("mine/", views.dashboard, name="dashboard"),
     path("regencies/", views.regency_options, name="regencies"),
+    path("import/", import_views.import_start, name="import"),
+    path("import/<uuid:public_id>/", import_views.import_job, name="import_job"),
+    path("import/<uuid:public_id>/apply/", import_views.import_apply, name="import_apply"),
     path("<int:pk>/", views.supplier_detail, name="detail"),
     path("<int:pk>/edit/company/", views.edit_company, name="edit_company"),
     path("<int:pk>/edit/capabilities/", views.edit_capabilities, name="edit_capabilities"),

@@ -1,3 +1,4 @@
+from .imports import ImportJob
 from .reference import (
     CertificationType,
     ComponentCategory,
@@ -25,6 +26,7 @@ __all__ = [
     "CertificationType",
     "ComponentCategory",
     "FirmKind",
+    "ImportJob",
     "Kbli",
     "Material",
     "PartnershipPattern",
