@@ -57,8 +57,8 @@ def _job(request: HttpRequest, public_id: uuid.UUID) -> ImportJob:
 @login_required
 def import_start(request: HttpRequest) -> HttpResponse:
     _importer(request)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    if form.is_bound and form.is_valid():
         try:
             job = jobs.import_job_create(
                 user=request.user, file=form.cleaned_data["file"], language=get_language()
