@@ -1,0 +1,115 @@
+"""Issue 14.9 in a real browser at 360 px: an association member uploads a UMKM list with
+mistakes, reads each row's problems in Indonesian, fixes the file, uploads it again and imports
+it; the companies are there."""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts.models import User
+from config.celery import app as celery_app
+from partners.models import PartnerMember, PartnerOrganisation
+from suppliers.models import Supplier
+from tests.browser.conftest import _context
+from tests.browser.test_matching_screens import log_in
+from tests.factories import UserFactory
+from tests.suppliers_import.conftest import csv_text, row
+
+pytestmark = pytest.mark.browser
+
+NARROW = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True}
+
+
+@pytest.fixture
+def narrow_page(browser, live_server):
+    context = _context(browser, live_server, NARROW, "id-ID")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process():
+    # No worker here: the import's tasks run in the server's thread after the commit, as with
+    # `make run`; the page's polling is then answered at once.
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+def test_an_association_fixes_its_list_and_imports_it(
+    narrow_page, live_server, screenshot, tmp_path
+):
+    page = narrow_page
+    association = PartnerOrganisation.objects.create(
+        name="Asosiasi Komponen Otomotif", kind=PartnerOrganisation.Kind.ASSOCIATION
+    )
+    member = UserFactory(role=User.Role.PARTNER, preferred_language="id")
+    PartnerMember.objects.create(user=member, partner=association)
+    failed: list[str] = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    good = [row(nib=f"91200000003{i:02d}", name=f"CV Anggota Asosiasi {i}") for i in range(4)]
+    broken = [
+        *good[:2],
+        row(nib="12345", name="CV NIB Pendek"),
+        row(nib="9120000000399", name="CV Provinsi Salah", province="99", regency=""),
+        *good[2:],
+    ]
+    bad_file = tmp_path / "anggota.csv"
+    bad_file.write_text(csv_text(broken), encoding="utf-8")
+
+    log_in(page, live_server, member, "id")
+    page.goto("/")
+    page.get_by_test_id("nav-menu-toggle").click()
+    page.get_by_test_id("nav-import").click()
+    page.wait_for_url("**/suppliers/import/")
+    screenshot(page, "01-upload")
+
+    # 1. The file with mistakes: the dry run names each row, column and problem.
+    page.set_input_files("#id_file", str(bad_file))
+    page.get_by_test_id("import-check").click()
+    page.wait_for_selector('[data-testid="import-panel"][data-status="checked"]')
+    problems = page.get_by_test_id("import-problem")
+    assert problems.count() >= 2
+    table = page.get_by_test_id("import-problems").inner_text()
+    assert "12345" in table and "nib" in table and "99" in table and "province" in table
+    assert "Kode provinsi tidak dikenal" in table or "tidak dikenal" in table  # Indonesian
+    assert {problems.nth(i).get_attribute("data-row") for i in range(problems.count())} == {
+        "4",
+        "5",
+    }
+    assert "Baris bermasalah: 2" in page.get_by_test_id("import-planned").inner_text()
+    assert not Supplier.objects.exists()  # a dry run saves nothing
+    # Readable at 360 px: nothing wider than the screen but the scrollable problems table.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "02-dry-run-problems")
+
+    # 2. Fixed in the spreadsheet, uploaded again: no problems, then imported.
+    fixed = [
+        *good[:2],
+        row(nib="9120000000398", name="CV NIB Pendek"),
+        row(nib="9120000000399", name="CV Provinsi Salah"),
+        *good[2:],
+    ]
+    fixed_file = tmp_path / "anggota-perbaikan.csv"
+    fixed_file.write_text(csv_text(fixed), encoding="utf-8")
+    page.get_by_test_id("import-again").click()
+    page.set_input_files("#id_file", str(fixed_file))
+    page.get_by_test_id("import-check").click()
+    page.wait_for_selector('[data-testid="import-panel"][data-status="checked"]')
+    assert page.get_by_test_id("import-problem").count() == 0
+    assert "Perusahaan baru: 6" in page.get_by_test_id("import-planned").inner_text()
+    screenshot(page, "03-fixed")
+    page.get_by_test_id("import-apply").click()
+    page.wait_for_selector('[data-testid="import-panel"][data-status="done"]')
+    done = page.get_by_test_id("import-done").inner_text()
+    assert "Dibuat: 6" in done and "tidak diimpor: 0" in done
+    screenshot(page, "04-imported")
+
+    assert Supplier.objects.count() == 6
+    assert Supplier.objects.filter(nib="9120000000399", province_id="32").exists()
+    assert failed == [] and errors == []
