@@ -311,6 +311,10 @@ PRIVACY_CONTACT_EMAIL = env("PRIVACY_CONTACT_EMAIL", default="privasi@rantai.loc
 RETENTION_UNVERIFIED_SIGNUP_DAYS = env.int("RETENTION_UNVERIFIED_SIGNUP_DAYS", default=30)
 RETENTION_READ_NOTIFICATION_DAYS = env.int("RETENTION_READ_NOTIFICATION_DAYS", default=180)
 RETENTION_SENT_EMAIL_DAYS = env.int("RETENTION_SENT_EMAIL_DAYS", default=90)
+# UMKM lists imported in the browser (suppliers.importing.jobs): the largest file, and the rows
+# saved per step of the progress bar.
+SUPPLIER_IMPORT_MAX_BYTES = env.int("SUPPLIER_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+SUPPLIER_IMPORT_CHUNK_ROWS = env.int("SUPPLIER_IMPORT_CHUNK_ROWS", default=500)
 # Matches stored per requirement (the engine scores all suppliers, keeps the best N).
 MATCH_TOP_N = env.int("MATCH_TOP_N", default=50)
 

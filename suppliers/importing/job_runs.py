@@ -10,6 +10,7 @@ import logging
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -28,7 +29,10 @@ from .csv_import import import_suppliers_file
 
 logger = logging.getLogger(__name__)
 
-CHUNK_ROWS = 500
+
+
+def chunk_rows() -> int:
+    return max(1, int(getattr(settings, "SUPPLIER_IMPORT_CHUNK_ROWS", 500)))
 
 
 def _row_dict(result) -> dict:
@@ -70,7 +74,8 @@ def import_job_check(*, job_id: int) -> ImportJob | None:
 
 
 def _chunks(numbers: list[int]) -> list[list[int]]:
-    return [numbers[i : i + CHUNK_ROWS] for i in range(0, len(numbers), CHUNK_ROWS)]
+    size = chunk_rows()
+    return [numbers[i : i + size] for i in range(0, len(numbers), size)]
 
 
 def import_job_apply(*, job_id: int) -> ImportJob | None:

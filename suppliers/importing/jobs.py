@@ -3,10 +3,10 @@
 The rows are checked and saved only by ``import_suppliers_file``, the function behind
 ``manage.py import_suppliers``: the browser applies exactly the command's rules. The dry run
 checks the whole file at once (rows repeating a NIB are found across the file). The apply then
-saves the rows the dry run accepted in chunks of ``CHUNK_ROWS``, each chunk one call of the same
-function (so each row is checked again against the database as it is then), and records the
-progress after each chunk for the page to poll. Rows the dry run rejected are not saved, as the
-command would not save them.
+saves the rows the dry run accepted in chunks (``SUPPLIER_IMPORT_CHUNK_ROWS``), each chunk one
+call of the same function (so each row is checked again against the database as it is then),
+and records the progress after each chunk for the page to poll. Rows the dry run rejected are
+not saved, as the command would not save them.
 """
 
 from __future__ import annotations

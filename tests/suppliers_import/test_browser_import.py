@@ -148,9 +148,9 @@ def test_fixed_file_is_imported_with_the_commands_rules(
 
 
 def test_a_big_file_is_imported_in_chunks_that_record_progress(
-    client, ministry, django_capture_on_commit_callbacks, monkeypatch
+    client, ministry, django_capture_on_commit_callbacks, monkeypatch, settings
 ):
-    monkeypatch.setattr(job_runs, "CHUNK_ROWS", 3)
+    settings.SUPPLIER_IMPORT_CHUNK_ROWS = 3
     rows = [row(nib=f"91200000{i:05d}", name=f"CV Anggota {i}") for i in range(10)]
     rows[4] = row(nib="91200000x0004", name="CV NIB Salah")
     client.force_login(ministry)
