@@ -30,7 +30,6 @@ from .csv_import import import_suppliers_file
 logger = logging.getLogger(__name__)
 
 
-
 def chunk_rows() -> int:
     return max(1, int(getattr(settings, "SUPPLIER_IMPORT_CHUNK_ROWS", 500)))
 
