@@ -1,8 +1,11 @@
+from datetime import date
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
+from suppliers.models import CertificateReminder, ImportJob
 from suppliers.verification import verification_decide, verification_review_request
 from tests.factories import (
     SupplierCertificationFactory,
@@ -25,6 +28,13 @@ def test_every_suppliers_model_has_a_working_admin(client, admin_user, supplier,
     # A decision and a review, for the verification records' admin pages.
     verification_decide(firm=supplier, by=admin_user, decision="rejected", reason="NIB unknown")
     verification_review_request(firm=supplier, by=member.user)
+    # A certificate reminder and a browser import, for their read-only pages.
+    CertificateReminder.objects.create(
+        certification=supplier.certifications.first(), days_before=30, valid_until=date.today()
+    )
+    ImportJob.objects.create(
+        created_by=admin_user, language="en", file_name="anggota.csv", file_size=10
+    )
     client.force_login(admin_user)
     opts = model._meta
     changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
