@@ -20,7 +20,7 @@ SHEET_NAME_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
 
 def sheet_name(title: str, taken: set[str]) -> str:
     """A sheet name in the reader's language from a table's title, unique in the workbook."""
-    base = SHEET_NAME_FORBIDDEN.sub(" ", title).strip()[:31] or "Sheet"
+    base = " ".join(SHEET_NAME_FORBIDDEN.sub(" ", title).split())[:31].strip() or "Sheet"
     name, n = base, 2
     while name.lower() in taken:
         suffix = f" ({n})"
