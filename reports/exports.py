@@ -7,10 +7,9 @@ import io
 import re
 from typing import Any
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
-
-from django.utils.translation import gettext as _
 
 from accounts.spreadsheets import SafeCsvWriter, append_xlsx_row
 

@@ -18,7 +18,9 @@ import sys
 
 TOLERANCE = 0.04
 MIN_AREA = 0.02  # square degrees, about 250 km²
-ROW = re.compile(r"\('(\d{2})',\s*'([^']*)',\s*([-\d.]+),\s*([-\d.]+),\s*'(\[.*?\])'\)\s*[,;]", re.S)
+ROW = re.compile(
+    r"\('(\d{2})',\s*'([^']*)',\s*([-\d.]+),\s*([-\d.]+),\s*'(\[.*?\])'\)\s*[,;]", re.S
+)
 
 
 def area(ring: list[tuple[float, float]]) -> float:
