@@ -42,7 +42,7 @@ def test_a_missing_page_is_in_the_sites_layout_and_language_with_a_way_back(clie
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in body
     assert "Halaman tidak ditemukan" in body
     assert 'data-testid="error-back"' in body and f'href="{reverse("home")}"' in body
-    assert f'action="{reverse("suppliers:list")}" role="search"' in body
+    assert f'action="{reverse("suppliers:list")}" class="error-search"' in body
     assert 'class="site-header"' in body
 
 
