@@ -9,14 +9,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from .errors import landing_url
 from .forms import ProfileForm
 from .outbox import digest_set
 from .services import user_set_language
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Landing page; a logged-in UMKM member goes straight to their company's workspace."""
+    """Landing page; a logged-in person goes straight to their workspace (an UMKM member to
+    their company, a buyer to their requirements, ministry staff and administrators to the
+    programme's dashboard), so log-in never ends on the public page."""
     user = request.user
+    if user.is_authenticated and (user.is_ministry or user.is_staff):
+        return redirect(landing_url(user))
     if user.is_authenticated and user.is_umkm:
         membership = getattr(user, "supplier_membership", None)
         if membership is None:

@@ -67,6 +67,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "accounts.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Gzip for logged-out visitors' pages only (BREACH: accounts/compression.py); static files
+    # come pre-compressed from whitenoise above.
+    "accounts.compression.AnonymousGZipMiddleware",
     # Refuses oversized request bodies before anything (the CSRF check) reads them.
     "accounts.bodylimit.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -198,6 +201,8 @@ STORAGES = {
         )
     },
 }
+# Files served at the site's root: /favicon.ico, which browsers ask for unprompted.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Certificates and drawings: outside MEDIA_ROOT, served only by permission-checked views.

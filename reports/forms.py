@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from suppliers.models import ComponentCategory, Province, SizeClass, VerificationDecision
@@ -54,6 +55,37 @@ class FilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("date_to", _("The end date must not be before the start date."))
         return data
+
+    CHOICE_FIELDS = ("province", "island_group", "size_class", "system")
+
+    def choice_label(self, name: str, value: str) -> str:
+        """The name a person reads for a filter value ("Jawa Barat", not "32")."""
+        if not value:
+            return str(_("All"))
+        return str(dict(self.fields[name].choices).get(value, value))
+
+    def describe(self, f: Filters) -> list[tuple[str, str, str]]:
+        """Every filter of ``f`` as (field, label, value in words), for the print view, the
+        exports' "Filters" sheet and the chips."""
+        period = (
+            "period",
+            str(_("Period")),
+            f"{date_format(f.date_from, 'DATE_FORMAT')} – {date_format(f.date_to, 'DATE_FORMAT')}",
+        )
+        return [period] + [
+            (name, str(self.fields[name].label), self.choice_label(name, getattr(f, name)))
+            for name in self.CHOICE_FIELDS
+        ]
+
+    def active(self, f: Filters) -> list[tuple[str, str, str]]:
+        """The filters that narrow the report (a period other than the default one counts)."""
+        default_from, default_to = default_period()
+        return [
+            (name, label, value)
+            for name, label, value in self.describe(f)
+            if (name == "period" and (f.date_from, f.date_to) != (default_from, default_to))
+            or (name != "period" and getattr(f, name))
+        ]
 
     def filters(self) -> Filters:
         """The valid filters; a field with an error falls back to its default."""

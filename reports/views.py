@@ -17,7 +17,7 @@ from manufacturers.models import Manufacturer
 from suppliers.models import Supplier
 from suppliers.verification import verification_decide
 
-from . import dashboard, exports, selectors, tilemap
+from . import dashboard, exports, provincemap, selectors
 from .forms import DecisionForm, FilterForm
 
 
@@ -88,24 +88,35 @@ def _filters(request: HttpRequest) -> tuple[FilterForm, dashboard.Filters]:
     return form, form.filters()
 
 
-def _meta(f: dashboard.Filters) -> list[tuple[str, str]]:
-    return [
-        (_("From"), f.date_from.isoformat()),
-        (_("To"), f.date_to.isoformat()),
-        (_("Province"), f.province or _("All")),
-        (_("Island group"), f.island_group or _("All")),
-        (_("Size class"), f.size_class or _("All")),
-        (_("Component system"), f.system or _("All")),
-    ]
+def _meta(form: FilterForm, f: dashboard.Filters) -> list[tuple[str, str]]:
+    """The period and filters in words, for the print view and the exports."""
+    return [(label, value) for _name, label, value in form.describe(f)]
+
+
+def _chips(request: HttpRequest, form: FilterForm, f: dashboard.Filters) -> list[dict]:
+    """The active filters, each with the address of the same report without it."""
+    fields = {"period": ("date_from", "date_to")}
+    chips = []
+    for name, label, value in form.active(f):
+        query = request.GET.copy()
+        for key in fields.get(name, (name,)):
+            query.pop(key, None)
+        chips.append({"name": name, "label": label, "value": value, "query": query.urlencode()})
+    return chips
 
 
 def _dashboard_context(request: HttpRequest) -> dict:
     form, f = _filters(request)
     data = dashboard.cached_dashboard(f)
+    chips = _chips(request, form, f)
+    # "Clear all" keeps only the map's measure: a view choice, not a filter.
+    measure = request.GET.get("measure")
     return {
         "form": form,
         "filters": f,
-        "meta": _meta(f),
+        "meta": _meta(form, f),
+        "chips": chips,
+        "clear_query": f"measure={measure}" if measure in dashboard.BREAKDOWN_COLUMNS else "",
         "data": data,
         "tables": _with_scale(dashboard.tables(data)),
         "columns": dashboard.BREAKDOWN_COLUMNS,
@@ -126,14 +137,14 @@ def _as_of(moment) -> str:
 
 
 def _province_map(request: HttpRequest, data: dict) -> dict:
-    """The tile map of the province table, shaded by the measure the ``measure`` parameter
-    names (an unknown one falls back to registrations)."""
+    """The map of the province table, shaded by the measure the ``measure`` parameter names
+    (an unknown one falls back to registrations)."""
     measure = request.GET.get("measure", "")
     if measure not in dashboard.BREAKDOWN_COLUMNS:
         measure = "registered"
     rows = dict(data["breakdowns"])["province"]
-    tiles = tilemap.tiles({row["key"]: row[measure] for row in rows})
-    largest = max((t.value for t in tiles if isinstance(t.value, int | float)), default=0)
+    regions = provincemap.regions({row["key"]: row[measure] for row in rows})
+    largest = max((r.value for r in regions if isinstance(r.value, int | float)), default=0)
     links = []
     for key, label in dashboard.BREAKDOWN_COLUMNS.items():
         query = request.GET.copy()
@@ -142,11 +153,11 @@ def _province_map(request: HttpRequest, data: dict) -> dict:
     return {
         "measure": measure,
         "label": dashboard.BREAKDOWN_COLUMNS[measure],
-        "tiles": tiles,
-        "legend": tilemap.legend(largest),
+        "regions": regions,
+        "legend": provincemap.legend(largest),
         "links": links,
-        "columns": tilemap.COLUMNS,
-        "rows": tilemap.ROWS,
+        "width": provincemap.WIDTH,
+        "height": provincemap.height(),
     }
 
 
@@ -198,8 +209,8 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 @ministry_required
 @require_GET
 def export_xlsx(request: HttpRequest) -> HttpResponse:
-    _form, f = _filters(request)
-    content = exports.to_xlsx(dashboard.tables(dashboard.cached_dashboard(f)), _meta(f))
+    form, f = _filters(request)
+    content = exports.to_xlsx(dashboard.tables(dashboard.cached_dashboard(f)), _meta(form, f))
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

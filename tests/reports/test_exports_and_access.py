@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -16,6 +17,20 @@ from .conftest import PERIOD
 pytestmark = pytest.mark.django_db
 
 
+def _period(language: str) -> str:
+    """The test period as the site writes dates in ``language`` (its formats are the site's
+    choice; the point is a date in words, not an ISO code)."""
+    from datetime import date
+
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    with translation.override(language):
+        return " – ".join(
+            date_format(day, "DATE_FORMAT") for day in (date(2026, 1, 1), date(2026, 6, 30))
+        )
+
+
 @pytest.fixture
 def ministry_client(client):
     client.force_login(MinistryUserFactory())
@@ -24,35 +39,78 @@ def ministry_client(client):
 
 def test_xlsx_export_holds_every_table_with_the_filters(ministry_client, history):
     response = ministry_client.get(
-        reverse("reports:export_xlsx"), {**PERIOD, "province": history.west_java.code}
+        reverse("reports:export_xlsx"),
+        {**PERIOD, "province": history.west_java.code, "size_class": history.small_size.code},
     )
 
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
+    # Indonesian, the default language: the sheets are named as the tables' titles.
     assert book.sheetnames == [
-        "Filters",
-        "figures",
-        "funnel",
-        "stage",
-        "pattern",
-        "province",
-        "island",
-        "size",
-        "system",
-        "month",
+        "Filter",
+        "Angka utama",
+        "Corong",
+        "Kemitraan per tahap",
+        "Kemitraan per pola",
+        "Per provinsi",
+        "Per kelompok pulau",
+        "Per kelas usaha",
+        "Per sistem komponen",
+        "Per bulan",
     ]
-    filters = {row[0]: row[1] for row in book["Filters"].iter_rows(values_only=True)}
-    assert "2026-01-01" in filters.values()
-    assert history.west_java.code in filters.values()
-    figures = list(book["figures"].iter_rows(min_row=3, values_only=True))
+    filters = {row[0]: row[1] for row in book["Filter"].iter_rows(values_only=True)}
+    # Names, never codes: "Jawa Barat", not "32"; "Usaha Kecil", not "kecil".
+    assert filters["Provinsi"] == "Jawa Barat"
+    assert filters["Skala usaha"] == history.small_size.name_id == "Usaha Kecil"
+    assert filters["Periode"] == _period("id")
+    assert filters["Sistem komponen"] == "Semua"
+    assert history.west_java.code not in filters.values()
+    assert history.small_size.code not in filters.values()
+    west_java = load_workbook(
+        io.BytesIO(
+            ministry_client.get(
+                reverse("reports:export_xlsx"), {**PERIOD, "province": history.west_java.code}
+            ).content
+        )
+    )
+    figures = list(west_java["Angka utama"].iter_rows(min_row=3, values_only=True))
     assert [value for _label, value in figures][:5] == [1, 1, 1, 1, 2]
-    funnel = list(book["funnel"].iter_rows(min_row=3, values_only=True))
+    funnel = list(west_java["Corong"].iter_rows(min_row=3, values_only=True))
     assert [n for _step, n in funnel] == [1, 2, 1, 1, 1]
-    provinces = {row[0]: row[1:] for row in book["province"].iter_rows(min_row=3, values_only=True)}
+    provinces = {
+        row[0]: row[1:] for row in west_java["Per provinsi"].iter_rows(min_row=3, values_only=True)
+    }
     assert provinces[history.west_java.name] == (1, 1, 2, 1, 1, 500_000_000)
     assert len(provinces) == 38
-    months = list(book["month"].iter_rows(min_row=3, values_only=True))
+    months = list(west_java["Per bulan"].iter_rows(min_row=3, values_only=True))
     assert [row[0] for row in months] == [f"2026-0{m}" for m in range(1, 7)]
+
+
+def test_xlsx_export_speaks_english_to_an_english_reader(ministry_client, history):
+    ministry_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = ministry_client.get(
+        reverse("reports:export_xlsx"), {**PERIOD, "size_class": history.small_size.code}
+    )
+
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames[:2] == ["Filters", "Key figures"]
+    assert "By province" in book.sheetnames
+    filters = {row[0]: row[1] for row in book["Filters"].iter_rows(values_only=True)}
+    assert filters["Size class"] == "Small enterprise"
+    assert filters["Period"] == _period("en")
+
+
+def test_a_sheet_name_is_shortened_and_cleaned_and_never_repeated():
+    from reports.exports import sheet_name
+
+    taken: set[str] = set()
+    long = "Kemitraan per pola: subkontrak / rantai pasok [2026]"
+    first = sheet_name(long, taken)
+    second = sheet_name(long, taken)
+    assert first == "Kemitraan per pola subkontrak r"
+    assert len(first) <= 31 and len(second) <= 31
+    assert second.endswith("(2)") and second != first
+    assert not set("[]:*?/\\") & set(first + second)
 
 
 def test_csv_export_of_one_table(ministry_client, history):
@@ -167,13 +225,13 @@ def test_xlsx_export_stores_labels_as_text_never_as_formulas(ministry_client, ho
     response = ministry_client.get(reverse("reports:export_xlsx"), PERIOD)
 
     book = load_workbook(io.BytesIO(response.content))
-    cells = {row[0].value: row for row in book["province"].iter_rows(min_row=3)}
+    cells = {row[0].value: row for row in book["Per provinsi"].iter_rows(min_row=3)}
     label = cells[HOSTILE][0]
     assert label.data_type == "s"  # a string cell, verbatim: a spreadsheet does not evaluate it
     assert label.value == HOSTILE
     assert [c.value for c in cells[HOSTILE][1:]] == [1, 1, 2, 1, 1, 500_000_000]
     assert all(c.data_type == "n" for c in cells[HOSTILE][1:])
-    sizes = {row[0].value: row[0] for row in book["size"].iter_rows(min_row=3)}
+    sizes = {row[0].value: row[0] for row in book["Per kelas usaha"].iter_rows(min_row=3)}
     assert sizes["@SUM(1+1)"].data_type == "s"
     formulas = [
         cell.coordinate
