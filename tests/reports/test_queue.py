@@ -29,8 +29,8 @@ def _age(firm, days: int) -> None:
     type(firm).objects.filter(pk=firm.pk).update(created_at=timezone.now() - timedelta(days=days))
 
 
-def _names(filters: QueueFilters = QueueFilters()) -> list[str]:
-    return [row["row_name"] for row in waiting_firms(filters)]
+def _names(filters: QueueFilters | None = None) -> list[str]:
+    return [row["row_name"] for row in waiting_firms(filters or QueueFilters())]
 
 
 @pytest.fixture
@@ -48,9 +48,7 @@ def test_the_queue_mixes_both_kinds_oldest_wait_first_and_skips_decided_firms():
     b = ManufacturerFactory(name="PT Sepuluh Hari", verification_status="unverified")
     c = SupplierFactory(legal_name="CV Satu Hari", verification_status="unverified")
     SupplierFactory(legal_name="CV Sudah", verification_status="verified")
-    ManufacturerFactory(
-        name="PT Ditolak", verification_status="rejected", verification_reason="x"
-    )
+    ManufacturerFactory(name="PT Ditolak", verification_status="rejected", verification_reason="x")
     _age(a, 3), _age(b, 10), _age(c, 1)
 
     assert _names() == ["PT Sepuluh Hari", "CV Tiga Hari", "CV Satu Hari"]
@@ -96,7 +94,9 @@ def test_filters_by_kind_province_and_waiting_time():
 
 
 def test_search_finds_a_name_an_nib_or_an_npwp_typed_with_separators():
-    SupplierFactory(legal_name="CV Logam Mulia", nib="8120001234567", verification_status="unverified")
+    SupplierFactory(
+        legal_name="CV Logam Mulia", nib="8120001234567", verification_status="unverified"
+    )
     SupplierFactory(legal_name="CV Plastik", verification_status="unverified")
     ManufacturerFactory(
         name="PT Motor Listrik", npwp="0123456789012345", verification_status="unverified"
@@ -195,9 +195,7 @@ def test_approving_a_firm_with_an_expired_certificate_asks_for_confirmation(clie
     assert firm.verification_status == "verified"
 
 
-def test_rejecting_without_a_reason_returns_only_this_firm_with_the_error_focused(
-    client, ministry
-):
+def test_rejecting_without_a_reason_returns_only_this_firm_with_the_error_focused(client, ministry):
     firm = SupplierFactory(legal_name="CV Tanpa Alasan", verification_status="unverified")
     SupplierFactory(legal_name="CV Lain", verification_status="unverified")
 
