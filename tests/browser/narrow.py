@@ -39,5 +39,5 @@ def wider_than_the_screen(page) -> list[str]:
         """() => Array.from(document.querySelectorAll("body *"))
             .filter((el) => el.getBoundingClientRect().right > 361)
             .slice(0, 10)
-            .map((el) => el.tagName + "." + el.className + " " + Math.round(el.getBoundingClientRect().right))"""
+            .map((el) => `${el.tagName}.${el.className} ${el.getBoundingClientRect().right}`)"""
     )

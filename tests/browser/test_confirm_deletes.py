@@ -43,7 +43,9 @@ def test_deleting_a_certificate_or_photo_asks_in_a_dialog_and_cancel_keeps_it(
     log_in(page, live_server, member.user, "id")
     page.goto(f"/suppliers/{supplier.pk}/edit/certifications/")
     posts = []
-    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+    page.on(
+        "request", lambda request: posts.append(request.url) if request.method == "POST" else None
+    )
 
     page.get_by_test_id("delete-certification").click()
     dialog = page.get_by_test_id("confirm-dialog")
@@ -117,7 +119,7 @@ def test_a_draft_requirement_and_its_drawing_are_deleted_only_when_confirmed(
         requirement=draft, upload=SimpleUploadedFile("gambar.pdf", TINY_PDF), uploaded_by=buyer.user
     )
     log_in(page, live_server, buyer.user, "id")
-    page.goto(f"/manufacturers/mine/{draft.pk}/")
+    page.goto(f"/buyers/mine/{draft.pk}/")
 
     page.get_by_test_id("delete-attachment").click()
     expect(page.get_by_test_id("confirm-dialog")).to_contain_text("gambar.pdf")
@@ -131,6 +133,6 @@ def test_a_draft_requirement_and_its_drawing_are_deleted_only_when_confirmed(
 
     page.get_by_test_id("delete-draft").click()
     page.get_by_test_id("confirm-dialog-yes").click()
-    page.wait_for_url("**/manufacturers/")
+    page.wait_for_url("**/buyers/")
     screenshot(page, "02-draft-deleted")
     assert not type(draft).objects.filter(pk=draft.pk).exists()
