@@ -482,6 +482,15 @@ def requirement_close(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose why the requirement is closed."))
         return redirect("manufacturers:requirement_detail", pk=pk)
+    if not is_confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Close this requirement?"),
+            question=_("%(name)s will no longer be shown to UMKM and cannot be opened again.")
+            % {"name": requirement.title},
+            button=_("Close requirement"),
+            cancel_url=reverse("manufacturers:requirement_detail", args=[pk]),
+        )
     _attempt(
         request,
         lambda: services.requirement_close(
