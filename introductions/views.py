@@ -10,9 +10,11 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.confirm import confirmation_page, is_confirmed
 from manufacturers.models import Requirement, RequirementAttachment
 from manufacturers.validators import attachment_content_type
 from matchmaking.models import Match
@@ -219,6 +221,16 @@ def introduction_decline(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def introduction_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    if not is_confirmed(request):
+        _visible_introduction(request, pk)
+        return confirmation_page(
+            request,
+            title=_("Withdraw this request?"),
+            question=_("The UMKM is told that you withdrew the request. This cannot be undone."),
+            button=_("Withdraw the request"),
+            cancel_url=reverse("introductions:detail", args=[pk]),
+        )
+
     def withdraw(introduction):
         services.introduction_withdraw(introduction=introduction, by=request.user)
         messages.success(request, _("Request withdrawn."))

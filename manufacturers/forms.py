@@ -10,10 +10,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from suppliers.models import CertificationType, ComponentCategory, Material, Process, Province
+from suppliers.validators import upload_attrs
 
 from .fields import MANUFACTURER_FIELDS, REQUIREMENT, REQUIREMENT_FIELDS, REQUIREMENT_M2M_FIELDS
 from .models import Manufacturer, Requirement
-from .validators import normalize_npwp, validate_requirement_attachment
+from .validators import (
+    ATTACHMENT_EXTENSIONS,
+    ATTACHMENT_MAX_BYTES,
+    ATTACHMENT_TOO_LARGE,
+    ATTACHMENT_WRONG_TYPE,
+    normalize_npwp,
+    validate_requirement_attachment,
+)
 
 # How the long reference lists are grouped on screen (codes not listed fall under "Other").
 PROCESS_GROUPS = [
@@ -260,7 +268,15 @@ class AttachmentForm(forms.Form):
         label=_("Drawing or document"),
         help_text=_("PDF, PNG, JPG, STEP or DXF, at most 20 MB. Only your company sees it."),
         validators=[validate_requirement_attachment],
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.step,.stp,.dxf"}),
+        widget=forms.ClearableFileInput(
+            attrs=upload_attrs(
+                max_bytes=ATTACHMENT_MAX_BYTES,
+                too_large=ATTACHMENT_TOO_LARGE,
+                wrong_type=ATTACHMENT_WRONG_TYPE,
+                extensions=sorted(ATTACHMENT_EXTENSIONS),
+                accept=".pdf,.png,.jpg,.jpeg,.step,.stp,.dxf",
+            )
+        ),
     )
 
 

@@ -14,6 +14,10 @@ from suppliers.validators import check_upload_size, upload_head, verify_image
 
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 ATTACHMENT_EXTENSIONS = {"pdf", "png", "jpg", "jpeg", "step", "stp", "dxf"}
+ATTACHMENT_TOO_LARGE = _("The file is %(size)s MB; the maximum is 20 MB.")
+ATTACHMENT_WRONG_TYPE = _(
+    "Upload a PDF, PNG, JPG, STEP or DXF drawing. This file is not one of them."
+)
 # The extension each detected kind is stored under (the upload's own name is never trusted).
 KIND_EXTENSION = {"pdf": "pdf", "png": "png", "jpeg": "jpg", "step": "step", "dxf": "dxf"}
 KIND_CONTENT_TYPE = {
@@ -95,14 +99,9 @@ def attachment_content_type(file: File) -> str | None:
 
 
 def validate_requirement_attachment(upload: UploadedFile) -> None:
-    check_upload_size(
-        upload, ATTACHMENT_MAX_BYTES, _("The file is %(size)s MB; the maximum is 20 MB.")
-    )
+    check_upload_size(upload, ATTACHMENT_MAX_BYTES, ATTACHMENT_TOO_LARGE)
     kind = detect_attachment_kind(upload)
     if kind is None:
-        raise ValidationError(
-            _("Upload a PDF, PNG, JPG, STEP or DXF drawing. This file is not one of them."),
-            code="invalid_file_type",
-        )
+        raise ValidationError(ATTACHMENT_WRONG_TYPE, code="invalid_file_type")
     if kind in ("png", "jpeg"):
         verify_image(upload)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.bodylimit import FORM_OVERHEAD, body_limit
+from accounts.confirm import confirmation_page, is_confirmed
 from accounts.models import User
 from suppliers.models import VerificationStatus
 from suppliers.pagination import page_context
@@ -481,6 +482,15 @@ def requirement_close(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose why the requirement is closed."))
         return redirect("manufacturers:requirement_detail", pk=pk)
+    if not is_confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Close this requirement?"),
+            question=_("%(name)s will no longer be shown to UMKM and cannot be opened again.")
+            % {"name": requirement.title},
+            button=_("Close requirement"),
+            cancel_url=reverse("manufacturers:requirement_detail", args=[pk]),
+        )
     _attempt(
         request,
         lambda: services.requirement_close(
@@ -495,6 +505,15 @@ def requirement_close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def requirement_delete(request: HttpRequest, pk: int) -> HttpResponse:
     requirement = _own_requirement(request, pk)
+    if not is_confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Delete this draft?"),
+            question=_("The draft %(name)s and its files will be deleted. This cannot be undone.")
+            % {"name": requirement.title},
+            button=_("Delete draft"),
+            cancel_url=reverse("manufacturers:requirement_detail", args=[pk]),
+        )
     if not _attempt(
         request,
         lambda: services.requirement_delete_draft(requirement=requirement),
@@ -541,6 +560,15 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     requirement = _own_requirement(request, pk)
     attachment = get_object_or_404(RequirementAttachment, pk=attachment_pk, requirement=requirement)
+    if not is_confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Remove this file?"),
+            question=_("%(name)s will be removed. This cannot be undone.")
+            % {"name": attachment.original_name},
+            button=_("Remove"),
+            cancel_url=reverse("manufacturers:requirement_detail", args=[pk]),
+        )
     _attempt(
         request,
         lambda: services.attachment_delete(attachment=attachment, by=request.user),

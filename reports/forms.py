@@ -4,25 +4,112 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from suppliers.models import ComponentCategory, Province, SizeClass, VerificationDecision
+from suppliers.models import (
+    ComponentCategory,
+    FirmKind,
+    Province,
+    SizeClass,
+    VerificationDecision,
+    VerificationReview,
+)
 
 from .dashboard import Filters, default_period
+from .queue import WAITING_DAYS, QueueFilters
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=VerificationDecision.Decision.choices)
-    reason = forms.CharField(
-        label=_("Reason for rejection"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    """The ministry's decision on one firm. The reason is asked only for a rejection; approving
+    a firm whose certificate has expired needs ``confirm_expired`` ticked (the form has that
+    field only when ``expired`` names such certificates)."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=VerificationDecision.Decision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose Approve or Reject.")},
     )
+    reason = forms.CharField(
+        label=_("Reason for rejection"),
+        help_text=_("The firm reads it in the e-mail and on its page."),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    confirm_expired = forms.BooleanField(label=_("Approve anyway"), required=False)
+
+    def __init__(self, *args, expired: list[str] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.expired = expired or []
+        if not self.expired:
+            del self.fields["confirm_expired"]
 
     def clean(self):
         data = super().clean()
+        decision = data.get("decision")
         if (
-            data.get("decision") == VerificationDecision.Decision.REJECTED
+            decision == VerificationDecision.Decision.REJECTED
             and not (data.get("reason") or "").strip()
         ):
             self.add_error("reason", _("Give the reason for the rejection."))
+        if (
+            decision == VerificationDecision.Decision.APPROVED
+            and self.expired
+            and not data.get("confirm_expired")
+        ):
+            self.add_error(
+                "confirm_expired",
+                _("A certificate has expired (%(names)s). Tick the box to approve anyway.")
+                % {"names": ", ".join(self.expired)},
+            )
         return data
+
+
+class QueueFilterForm(forms.Form):
+    """The verification queue's filters; an invalid value is ignored (the queue unfiltered by
+    it), never an error page."""
+
+    q = forms.CharField(label=_("Name, NIB or NPWP"), required=False, max_length=100)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("All")), *FirmKind.choices],
+    )
+    province = forms.ChoiceField(label=_("Province"), required=False)
+    review = forms.ChoiceField(
+        label=_("Why it waits"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            ("new", _("New registration")),
+            *VerificationReview.Reason.choices,
+        ],
+    )
+    waiting = forms.TypedChoiceField(
+        label=_("Waiting"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("Any time"))]
+        + [(str(days), _("More than %(days)d days") % {"days": days}) for days in WAITING_DAYS],
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        provinces = Province.objects.order_by("name")
+        self.fields["province"].choices = [("", _("All"))] + [(p.code, p.name) for p in provinces]
+
+    def filters(self) -> QueueFilters:
+        if not self.is_bound:
+            return QueueFilters()
+        self.is_valid()
+        data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+        return QueueFilters(
+            kind=data.get("kind") or "",
+            province=data.get("province") or "",
+            waiting_days=data.get("waiting"),
+            review=data.get("review") or "",
+            q=(data.get("q") or "").strip(),
+        )
 
 
 class FilterForm(forms.Form):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import queue_views, views
 
 app_name = "reports"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("print/", views.print_view, name="print"),
     path("export.csv", views.export_csv, name="export_csv"),
     path("export.xlsx", views.export_xlsx, name="export_xlsx"),
-    path("verification/", views.queue, name="queue"),
-    path("verification/<str:kind>/<int:pk>/decide/", views.decide, name="decide"),
+    path("verification/", queue_views.queue_list, name="queue"),
+    path("verification/<str:kind>/<int:pk>/", queue_views.review, name="review"),
+    path("verification/<str:kind>/<int:pk>/decide/", queue_views.decide, name="decide"),
 ]

@@ -3,22 +3,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
-
-from manufacturers.models import Manufacturer
-from suppliers.models import Supplier
-from suppliers.verification import verification_decide
+from django.views.decorators.http import require_GET
 
 from . import dashboard, exports, provincemap, selectors
-from .forms import DecisionForm, FilterForm
+from .forms import FilterForm
 
 
 def ministry_required(view: Callable) -> Callable:
@@ -30,52 +25,6 @@ def ministry_required(view: Callable) -> Callable:
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-# --- verification -----------------------------------------------------------------------------
-
-
-def _queue_page(request: HttpRequest, form_for=None, form=None, status: int = 200) -> HttpResponse:
-    context = {
-        "suppliers": selectors.pending_suppliers(),
-        "manufacturers": selectors.pending_manufacturers(),
-        "decisions": selectors.recent_decisions(),
-        "form_for_kind": form_for[0] if form_for else "",
-        "form_for_pk": form_for[1] if form_for else None,
-        "form": form or DecisionForm(),
-    }
-    return render(request, "reports/queue.html", context, status=status)
-
-
-@ministry_required
-@require_GET
-def queue(request: HttpRequest) -> HttpResponse:
-    return _queue_page(request)
-
-
-@ministry_required
-@require_POST
-def decide(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    models = {"supplier": Supplier, "manufacturer": Manufacturer}
-    if kind not in models:
-        raise Http404
-    firm = get_object_or_404(models[kind], pk=pk)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        return _queue_page(request, form_for=(kind, pk), form=form, status=400)
-    try:
-        verification_decide(
-            firm=firm,
-            by=request.user,
-            decision=form.cleaned_data["decision"],
-            reason=form.cleaned_data["reason"],
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            form.add_error("reason", message)
-        return _queue_page(request, form_for=(kind, pk), form=form, status=400)
-    messages.success(request, _("Decision recorded; the firm has been notified."))
-    return redirect("reports:queue")
 
 
 # --- dashboard --------------------------------------------------------------------------------

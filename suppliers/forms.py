@@ -24,7 +24,18 @@ from .models import (
     SupplierCertification,
     SupplierPhoto,
 )
-from .validators import NIB_RE
+from .validators import (
+    DOCUMENT_EXTENSIONS,
+    DOCUMENT_MAX_BYTES,
+    DOCUMENT_TOO_LARGE,
+    DOCUMENT_WRONG_TYPE,
+    NIB_RE,
+    PHOTO_EXTENSIONS,
+    PHOTO_MAX_BYTES,
+    PHOTO_TOO_LARGE,
+    PHOTO_WRONG_TYPE,
+    upload_attrs,
+)
 
 # 0812..., +62812..., 62812...; also landlines such as 021-555-1234. Stored as +62...
 PHONE_RE = re.compile(r"^(?:\+62|62|0)([1-9]\d{6,11})$")
@@ -205,7 +216,13 @@ class CertificationForm(forms.ModelForm):
         widgets = {
             "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "document": forms.ClearableFileInput(
-                attrs={"accept": "application/pdf,image/jpeg,image/png"}
+                attrs=upload_attrs(
+                    max_bytes=DOCUMENT_MAX_BYTES,
+                    too_large=DOCUMENT_TOO_LARGE,
+                    wrong_type=DOCUMENT_WRONG_TYPE,
+                    extensions=DOCUMENT_EXTENSIONS,
+                    accept="application/pdf,image/jpeg,image/png",
+                )
             ),
         }
 
@@ -215,7 +232,15 @@ class PhotoForm(forms.ModelForm):
         model = SupplierPhoto
         fields = ["image", "caption"]
         widgets = {
-            "image": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+            "image": forms.ClearableFileInput(
+                attrs=upload_attrs(
+                    max_bytes=PHOTO_MAX_BYTES,
+                    too_large=PHOTO_TOO_LARGE,
+                    wrong_type=PHOTO_WRONG_TYPE,
+                    extensions=PHOTO_EXTENSIONS,
+                    accept="image/jpeg,image/png,image/webp",
+                )
+            ),
         }
 
 

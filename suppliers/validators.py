@@ -7,6 +7,8 @@ content, never from its name."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Any
 
 import filetype
 from django.core.exceptions import ValidationError
@@ -28,6 +30,28 @@ PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_MIME_TYPES = {"image/jpeg", "image/png", "image/webp"}
 PHOTO_MAX_PIXELS = 40_000_000
 SNIFF_BYTES = 8192
+# What the user reads when a file is refused: the same text from the server's check and from
+# the browser's (static/js/uploads.js, given it through ``upload_attrs``).
+DOCUMENT_TOO_LARGE = _("The file is %(size)s MB; the maximum is 5 MB.")
+DOCUMENT_WRONG_TYPE = _("Upload a PDF, JPG or PNG file. This file is not one of them.")
+DOCUMENT_EXTENSIONS = ("pdf", "jpg", "jpeg", "png")
+PHOTO_TOO_LARGE = _("The photo is %(size)s MB; the maximum is 5 MB.")
+PHOTO_WRONG_TYPE = _("Upload a JPG, PNG or WebP photo.")
+PHOTO_EXTENSIONS = ("jpg", "jpeg", "png", "webp")
+
+
+def upload_attrs(
+    *, max_bytes: int, too_large: str, wrong_type: str, extensions: Iterable[str], accept: str
+) -> dict[str, Any]:
+    """A file input's attributes for the browser's check before sending: the server's limit,
+    the names it accepts and its messages (lazy: rendered in the page's language)."""
+    return {
+        "accept": accept,
+        "data-max-bytes": max_bytes,
+        "data-extensions": ",".join(extensions),
+        "data-too-large": too_large,
+        "data-wrong-type": wrong_type,
+    }
 
 
 def upload_head(upload: UploadedFile, size: int = SNIFF_BYTES) -> bytes:
@@ -77,15 +101,10 @@ def verify_image(upload: UploadedFile, *, max_pixels: int | None = None) -> None
 
 
 def validate_certificate_document(upload: UploadedFile) -> None:
-    check_upload_size(
-        upload, DOCUMENT_MAX_BYTES, _("The file is %(size)s MB; the maximum is 5 MB.")
-    )
+    check_upload_size(upload, DOCUMENT_MAX_BYTES, DOCUMENT_TOO_LARGE)
     mime = sniff_mime(upload)
     if mime not in DOCUMENT_MIME_TYPES:
-        raise ValidationError(
-            _("Upload a PDF, JPG or PNG file. This file is not one of them."),
-            code="invalid_file_type",
-        )
+        raise ValidationError(DOCUMENT_WRONG_TYPE, code="invalid_file_type")
     if mime != "application/pdf":
         verify_image(upload, max_pixels=PHOTO_MAX_PIXELS)
 
@@ -97,7 +116,7 @@ def certificate_content_type(file: File) -> str | None:
 
 
 def validate_photo(upload: UploadedFile) -> None:
-    check_upload_size(upload, PHOTO_MAX_BYTES, _("The photo is %(size)s MB; the maximum is 5 MB."))
+    check_upload_size(upload, PHOTO_MAX_BYTES, PHOTO_TOO_LARGE)
     if sniff_mime(upload) not in PHOTO_MIME_TYPES:
-        raise ValidationError(_("Upload a JPG, PNG or WebP photo."), code="invalid_file_type")
+        raise ValidationError(PHOTO_WRONG_TYPE, code="invalid_file_type")
     verify_image(upload, max_pixels=PHOTO_MAX_PIXELS)

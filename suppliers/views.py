@@ -13,10 +13,12 @@ from django.db import IntegrityError
 from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.bodylimit import FORM_OVERHEAD, body_limit
+from accounts.confirm import confirmation_page, is_confirmed
 
 from . import selectors, services
 from .forms import (
@@ -252,6 +254,15 @@ def edit_certifications(request: HttpRequest, pk: int) -> HttpResponse:
 def delete_certification(request: HttpRequest, pk: int, cert_pk: int) -> HttpResponse:
     supplier = _editable(request, pk)
     certification = get_object_or_404(SupplierCertification, pk=cert_pk, supplier=supplier)
+    if not is_confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Delete this certification?"),
+            question=_("%(name)s and its document will be deleted. This cannot be undone.")
+            % {"name": certification.cert_type.name},
+            button=_("Delete"),
+            cancel_url=reverse("suppliers:edit_certifications", args=[supplier.pk]),
+        )
     services.certification_delete(certification=certification)
     messages.success(request, _("Certification deleted."))
     return redirect("suppliers:edit_certifications", pk=supplier.pk)
@@ -286,6 +297,15 @@ def edit_photos(request: HttpRequest, pk: int) -> HttpResponse:
 def delete_photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
     supplier = _editable(request, pk)
     photo = get_object_or_404(SupplierPhoto, pk=photo_pk, supplier=supplier)
+    if not is_confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Delete this photo?"),
+            question=_("The photo will be deleted. This cannot be undone."),
+            details=photo.caption,
+            button=_("Delete"),
+            cancel_url=reverse("suppliers:edit_photos", args=[supplier.pk]),
+        )
     services.photo_delete(photo=photo)
     messages.success(request, _("Photo deleted."))
     return redirect("suppliers:edit_photos", pk=supplier.pk)

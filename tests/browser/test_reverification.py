@@ -58,17 +58,23 @@ def test_a_new_nib_takes_the_badge_off_until_the_ministry_approves(
     screenshot(umkm, "02-badge-off")
     assert Notification.objects.filter(user=member.user, kind="verification_changed").exists()
 
-    # The ministry's queue: old and new side by side; approve.
+    # The ministry's queue: the firm's row says why it is back; its review page shows the old
+    # and new values side by side; approve.
     log_in(desk, live_server, MinistryUserFactory(), "en")
     desk.goto("/reports/verification/")
     entry = desk.locator(f'[data-testid="queue-supplier"][data-pk="{supplier.pk}"]')
-    assert entry.get_by_test_id("review-changed").is_visible()
-    row = entry.locator('[data-testid="review-changes"] tr[data-field="nib"]')
+    assert entry.get_by_test_id("row-changed").is_visible()
+    entry.get_by_test_id("review-link").click()
+    desk.wait_for_url(f"**/reports/verification/supplier/{supplier.pk}/**")
+    assert desk.get_by_test_id("review-changed").is_visible()
+    row = desk.locator('[data-testid="review-changes"] tr[data-field="nib"]')
     assert row.get_by_test_id("old").inner_text() == old_nib
     assert row.get_by_test_id("new").inner_text() == NEW_NIB
     screenshot(desk, "03-queue")
-    entry.locator("button[name=decision][value=approved]").click()
-    desk.wait_for_load_state()
+    desk.get_by_test_id("decision-approved").check()
+    desk.get_by_test_id("record-decision").click()
+    desk.wait_for_url("**/reports/verification/")
+    assert "CV Sinar Presisi" in desk.locator(".message-success").inner_text()
     assert desk.locator(f'[data-testid="queue-supplier"][data-pk="{supplier.pk}"]').count() == 0
     screenshot(desk, "04-approved")
 

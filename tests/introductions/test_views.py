@@ -146,7 +146,8 @@ def test_answer_actions_are_refused_to_everyone_but_the_right_side(client, pair,
     for name, user in everyone.items():
         if name in right_side:
             continue
-        response = get_as(client, user, url, "post")
+        # confirmed: the destructive withdraw asks first (accounts/confirm.py)
+        response = get_as(client, user, url, "post", {"confirmed": "yes"})
         if user is None:
             assert_login_redirect(response)
         elif name in wrong_side or name == "admin":
@@ -157,7 +158,7 @@ def test_answer_actions_are_refused_to_everyone_but_the_right_side(client, pair,
     assert requested.status == Introduction.Status.REQUESTED
     colleague = everyone[sorted(right_side)[-1]]  # the colleague, not the original member
     assert get_as(client, colleague, url).status_code == 405  # GET never changes anything
-    assert get_as(client, colleague, url, "post").status_code == 302
+    assert get_as(client, colleague, url, "post", {"confirmed": "yes"}).status_code == 302
     requested.refresh_from_db()
     assert (
         requested.status

@@ -113,8 +113,11 @@ def _request(view: str, method: str, world: dict) -> tuple[str, dict]:
             "manufacturer_reject": {"verification_reason": "NPWP not found"},
             "requirement_create": _requirement_post("RFQ-NEW"),
             "requirement_edit": _requirement_post(draft.reference),
-            "requirement_close": {"close_reason": "cancelled"},
+            "requirement_close": {"close_reason": "cancelled", "confirmed": "yes"},
             "attachment_add": {"file": SimpleUploadedFile("gambar.pdf", TINY_PDF)},
+            # Deleting asks first (accounts/confirm.py); this is the confirmed request.
+            "requirement_delete": {"confirmed": "yes"},
+            "attachment_delete": {"confirmed": "yes"},
         }.get(view, {})
     return reverse(f"manufacturers:{view}", args=args), data
 

@@ -141,10 +141,14 @@ def test_publishing_and_closing_from_the_page(client, owner, requirement):
     client.post(reverse("manufacturers:requirement_publish", args=[requirement.pk]))
     requirement.refresh_from_db()
     assert requirement.is_open
-    client.post(
-        reverse("manufacturers:requirement_close", args=[requirement.pk]),
-        {"close_reason": "awarded"},
-    )
+    url = reverse("manufacturers:requirement_close", args=[requirement.pk])
+    asked = client.post(url, {"close_reason": "awarded"})
+    # Closing cannot be undone: the page asks first, and repeats the chosen reason.
+    assert 'data-testid="confirm-page"' in asked.content.decode()
+    assert 'name="close_reason" value="awarded"' in asked.content.decode()
+    requirement.refresh_from_db()
+    assert requirement.is_open
+    client.post(url, {"close_reason": "awarded", "confirmed": "yes"})
     requirement.refresh_from_db()
     assert (requirement.status, requirement.close_reason) == ("closed", "awarded")
     response = client.get(reverse("manufacturers:requirement_edit", args=[requirement.pk]))
@@ -156,7 +160,7 @@ def test_expired_is_not_a_reason_a_buyer_can_pick(client, owner, requirement):
     client.force_login(owner)
     client.post(
         reverse("manufacturers:requirement_close", args=[requirement.pk]),
-        {"close_reason": "expired"},
+        {"close_reason": "expired", "confirmed": "yes"},
     )
     requirement.refresh_from_db()
     assert requirement.is_open

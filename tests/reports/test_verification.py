@@ -47,8 +47,11 @@ def test_queue_lists_waiting_firms_oldest_first_with_documents(client, ministry)
     assert "CV Sudah" not in body
     assert older.nib in body
     assert "0000000000000001" in body
+    # The documents are on the firm's own review page, linked from its row.
+    review_url = reverse("reports:review", args=["supplier", older.pk])
+    assert review_url in body
     document_url = reverse("suppliers:certificate_document", args=[older.pk, cert.pk])
-    assert document_url in body
+    assert document_url in client.get(review_url).content.decode()
     # The link goes through the permission-checked view, which lets the ministry download it.
     assert client.get(document_url).status_code == 200
 
@@ -84,7 +87,7 @@ def test_rejecting_needs_a_reason_and_changes_nothing_without_one(client, minist
 
     assert response.status_code == 400
     assert response.context["form"].errors["reason"]
-    assert response.context["form_for_pk"] == supplier.pk
+    assert response.context["firm"] == supplier
     assert 'class="field-error"' in response.content.decode()
     supplier.refresh_from_db()
     assert supplier.verification_status == "unverified"

@@ -59,6 +59,8 @@ def test_permission_matrix(visitor, supplier, view, method, who, expected):
     photo = SupplierPhotoFactory(supplier=supplier)
     client = visitor(who)
     data = {"action": "verify"} if view == "verification" else {}
+    if view.startswith("delete_"):
+        data = {"confirmed": "yes"}  # deleting asks first (accounts/confirm.py)
     response = getattr(client, method)(_url(view, supplier, certification, photo), data)
     assert response.status_code == expected
     if expected == LOGIN and who == "anonymous":

@@ -183,9 +183,11 @@ def test_the_owner_adds_and_deletes_a_certification(client, owner, supplier):
     assert response.status_code == 302
     certification = supplier.certifications.get()
     assert certification.number == "Q-77"
-    response = client.post(
-        reverse("suppliers:delete_certification", args=[supplier.pk, certification.pk])
-    )
+    url = reverse("suppliers:delete_certification", args=[supplier.pk, certification.pk])
+    asked = client.post(url)
+    assert asked.status_code == 200 and 'data-testid="confirm-page"' in asked.content.decode()
+    assert supplier.certifications.exists()
+    response = client.post(url, {"confirmed": "yes"})
     assert response.status_code == 302
     assert not supplier.certifications.exists()
 
@@ -231,6 +233,10 @@ def test_the_owner_adds_and_deletes_a_photo(client, owner, supplier):
     photo = supplier.photos.get()
     assert "CNC line" in client.get(url).content.decode()
     client.post(reverse("suppliers:delete_photo", args=[supplier.pk, photo.pk]))
+    assert supplier.photos.exists()  # not before the confirmation
+    client.post(
+        reverse("suppliers:delete_photo", args=[supplier.pk, photo.pk]), {"confirmed": "yes"}
+    )
     assert not supplier.photos.exists()
 
 

@@ -259,7 +259,8 @@ def test_the_queue_shows_old_and_new_and_approval_gives_the_badge_back(client, m
     ministry = MinistryUserFactory()
     client.force_login(ministry)
 
-    page = client.get(reverse("reports:queue")).content.decode()
+    assert 'data-testid="row-changed"' in client.get(reverse("reports:queue")).content.decode()
+    page = client.get(reverse("reports:review", args=["supplier", supplier.pk])).content.decode()
 
     assert 'data-testid="review-changed"' in page
     assert f"<del>{old_nib}</del>" in page
@@ -269,9 +270,7 @@ def test_the_queue_shows_old_and_new_and_approval_gives_the_badge_back(client, m
     assert supplier.verification_status == "verified"
     review = VerificationReview.objects.get()
     assert review.closed_at is not None and review.decision.decision == "approved"
-    assert (
-        'data-testid="review-changed"' not in client.get(reverse("reports:queue")).content.decode()
-    )
+    assert 'data-testid="row-changed"' not in client.get(reverse("reports:queue")).content.decode()
 
 
 # --- a new review after a rejection -----------------------------------------------------------
@@ -326,7 +325,8 @@ def test_a_rejected_firm_fixes_its_nib_and_asks_for_a_new_review(client, rejecte
     )
 
     client.force_login(MinistryUserFactory())
-    page = client.get(reverse("reports:queue")).content.decode()
+    assert 'data-testid="row-resubmitted"' in client.get(reverse("reports:queue")).content.decode()
+    page = client.get(reverse("reports:review", args=["supplier", supplier.pk])).content.decode()
     assert 'data-testid="review-resubmitted"' in page
     assert "The NIB belongs to another company" in page
     assert f"<del>{old_nib}</del>" in page and f"<ins>{NEW_NIB}</ins>" in page
