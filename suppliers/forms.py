@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .fields import CAPABILITIES, COMPANY, SUPPLIER
 from .models import (
+    CertificationType,
     ComponentCategory,
     Kbli,
     Material,
@@ -228,7 +229,14 @@ class RejectForm(forms.Form):
 
 
 class DirectoryFilterForm(forms.Form):
-    q = forms.CharField(label=_("Name"), required=False, max_length=100)
+    """The directory's filters, the same as the API's (suppliers.selectors.filter_suppliers)."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_("Words in the name or description, e.g. cetak, perakitan kabel."),
+    )
     province = forms.ModelChoiceField(
         label=_("Province"), queryset=Province.objects.order_by("name"), required=False
     )
@@ -240,4 +248,18 @@ class DirectoryFilterForm(forms.Form):
     process = forms.ModelChoiceField(
         label=_("Process"), queryset=Process.objects.all(), required=False
     )
+    material = forms.ModelChoiceField(
+        label=_("Material"), queryset=Material.objects.all(), required=False
+    )
+    certification = forms.ModelChoiceField(
+        label=_("Valid certification"),
+        queryset=CertificationType.objects.all(),
+        required=False,
+    )
     verified = forms.BooleanField(label=_("Verified only"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Codes in the address, as in the API (?material=ALUMINIUM&certification=ISO9001).
+        for name in ("province", "system", "process", "material", "certification"):
+            self.fields[name].to_field_name = "code"
