@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import RegexValidator
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
@@ -51,7 +52,8 @@ def check_upload_size(upload: UploadedFile, max_bytes: int, message: str) -> Non
         raise ValidationError(
             message,
             code="file_too_large",
-            params={"size": f"{upload.size / 1024 / 1024:.1f}"},
+            # In the reader's number marks: "30,0 MB" in Indonesian, "30.0 MB" in English.
+            params={"size": formats.number_format(upload.size / 1024 / 1024, 1)},
         )
 
 
