@@ -85,6 +85,9 @@ class CompanyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         apply_definition(self)
         self.fields["legal_name"].widget.attrs["autocomplete"] = "organization"
+        # No maxlength in the browser: it cuts a pasted 360-character name silently at 200;
+        # the server says what is wrong and keeps what was typed.
+        self.fields["legal_name"].widget.attrs.pop("maxlength", None)
         self.fields["contact_email"].widget.attrs["autocomplete"] = "email"
         self.fields["size_class"].queryset = SizeClass.objects.order_by("rank")
         self.fields["kbli"].queryset = Kbli.objects.order_by("code")
