@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -187,7 +188,12 @@ def apply_definition(form: forms.BaseForm) -> None:
         spec = SUPPLIER[name]
         formfield.required = spec.required
         if spec.min_value is not None:
+            # One rule, one message: the declared minimum replaces the model's ">= 0".
+            formfield.validators = [
+                v for v in formfield.validators if not isinstance(v, MinValueValidator)
+            ]
             formfield.validators.append(_at_least(spec.min_value))
+            formfield.widget.attrs["min"] = spec.min_value
 
 
 def _at_least(limit: int) -> Callable[[int | None], None]:

@@ -52,3 +52,14 @@ def test_the_model_refuses_emoji_for_every_other_door_too():
             exclude=[f.name for f in supplier._meta.fields if f.name != "legal_name"]
         )
     assert "legal_name" in raised.value.message_dict
+
+
+def test_a_negative_capacity_gets_one_message_not_two_that_disagree():
+    from suppliers.forms import CapabilitiesForm
+
+    with override("en"):
+        form = CapabilitiesForm({"capacity_per_month": "-5", "min_order_qty": "0"})
+        form.is_valid()
+        assert form.errors["capacity_per_month"] == ["Enter a number of at least 1."]
+        assert form.errors["min_order_qty"] == ["Enter a number of at least 1."]
+    assert 'min="1"' in str(form["capacity_per_month"])
