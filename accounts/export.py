@@ -27,7 +27,7 @@ from allauth.account.models import EmailAddress
 from django.core.files import File
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -210,7 +210,10 @@ def _readme(user: User, parts: list[ExportPart], left_out: list[dict]) -> str:
         lines = [
             _("Your personal data at Rantai"),
             _("Made on %(when)s for %(email)s.")
-            % {"when": timezone.localtime().strftime("%Y-%m-%d %H:%M %Z"), "email": user.email},
+            % {
+                "when": formats.date_format(timezone.localtime(), "DATETIME_FORMAT"),
+                "email": user.email,
+            },
             "",
             _(
                 "Each part is in two files with the same content: NAME.json (for programs) and "

@@ -3,11 +3,30 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 
 from .privacy import SESSION_KEY, consent_is_current, session_marker
+
+
+class SiteLocaleMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware, except that the web pages ignore the browser's
+    Accept-Language: a first visit is in Bahasa Indonesia (LANGUAGE_CODE) whatever the browser
+    asks, and English is one tap away (the language switch sets a cookie; a logged-in user's
+    choice is also kept on the account). The API still answers in the Accept-Language a partner
+    sends."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        if request.path.startswith("/api/"):
+            return super().process_request(request)
+        accept = request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        try:
+            return super().process_request(request)
+        finally:
+            if accept is not None:
+                request.META["HTTP_ACCEPT_LANGUAGE"] = accept
 
 
 class UserLanguageMiddleware:

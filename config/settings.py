@@ -73,7 +73,7 @@ MIDDLEWARE = [
     # Refuses oversized request bodies before anything (the CSRF check) reads them.
     "accounts.bodylimit.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "accounts.middleware.SiteLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -180,6 +180,8 @@ USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "rantai_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+# config/formats/<language>/formats.py: "3 Des 2026" / "3 Dec 2026", Indonesian number marks.
+FORMAT_MODULE_PATH = ["config.formats"]
 
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"

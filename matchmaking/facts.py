@@ -110,6 +110,12 @@ def pair_facts(
     text = np.round(np.asarray(result["components"]["text"], dtype=np.float64), 3).tolist()
     verified = (sups.verification[s_idx] == 1).tolist()
     dates: dict[int, str | None] = {}
+    # Holding IATF 16949 counts as holding ISO 9001: the explanation names the certificate the
+    # firm holds ("IATF 16949, which includes ISO 9001"), so remember which one it came through.
+    implied_by: dict[str, list[str]] = {}
+    for holder, implied in vocab.cert_implies.items():
+        if holder in vocab.cert_index and implied in vocab.cert_index:
+            implied_by.setdefault(implied, []).append(holder)
 
     out = []
     for i in range(len(r_proc)):
@@ -121,13 +127,25 @@ def pair_facts(
                 end = until_list[i][column]
                 if end not in dates:
                     dates[end] = None if end >= NO_END_DATE else date.fromordinal(end).isoformat()
-                held.append(
-                    {
-                        "code": code,
-                        "valid_until": dates[end],
-                        "required": bool(r_req[i] >> column & 1),
-                    }
-                )
+                entry = {
+                    "code": code,
+                    "valid_until": dates[end],
+                    "required": bool(r_req[i] >> column & 1),
+                }
+                for holder in implied_by.get(code, ()):
+                    if until_list[i][vocab.cert_index[holder]] == end:
+                        entry["via"] = holder
+                        break
+                held.append(entry)
+        lacking = (r_req[i] | r_pref[i]) & ~s_valid[i]
+        missing = (
+            [
+                {"code": code, "required": bool(r_req[i] >> vocab.cert_index[code] & 1)}
+                for code in certifications(lacking)
+            ]
+            if lacking
+            else []
+        )
         out.append(
             {
                 "processes": {
@@ -140,6 +158,7 @@ def pair_facts(
                     "required": materials(r_mat[i]),
                 },
                 "certifications": held,
+                "missing_certifications": missing,
                 "preferred": {"held": pref_hits[i], "wanted": pref_n[i]},
                 "capacity": {
                     "ratio": ratio_l[i] if cap_known[i] else None,

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Count, Max, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
 
 from manufacturers.models import Requirement, listed_q
 from suppliers.models import CertificationType, Process, Supplier
@@ -56,7 +56,8 @@ def matches_for_requirement(
     elif decision == "undecided":
         qs = qs.filter(decision__isnull=True)
     if filters.get("hide_dismissed"):
-        qs = qs.exclude(decision=MatchDecision.Status.DISMISSED)
+        # An undecided match has a NULL decision, which a bare exclude() would drop too.
+        qs = qs.filter(Q(decision__isnull=True) | ~Q(decision=MatchDecision.Status.DISMISSED))
     return qs
 
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .fields import CAPABILITIES, COMPANY, SUPPLIER
 from .models import (
+    CertificationType,
     ComponentCategory,
     Kbli,
     Material,
@@ -95,6 +97,9 @@ class CompanyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         apply_definition(self)
         self.fields["legal_name"].widget.attrs["autocomplete"] = "organization"
+        # No maxlength in the browser: it cuts a pasted 360-character name silently at 200;
+        # the server says what is wrong and keeps what was typed.
+        self.fields["legal_name"].widget.attrs.pop("maxlength", None)
         self.fields["contact_email"].widget.attrs["autocomplete"] = "email"
         self.fields["size_class"].queryset = SizeClass.objects.order_by("rank")
         self.fields["kbli"].queryset = Kbli.objects.order_by("code")
@@ -194,7 +199,12 @@ def apply_definition(form: forms.BaseForm) -> None:
         spec = SUPPLIER[name]
         formfield.required = spec.required
         if spec.min_value is not None:
+            # One rule, one message: the declared minimum replaces the model's ">= 0".
+            formfield.validators = [
+                v for v in formfield.validators if not isinstance(v, MinValueValidator)
+            ]
             formfield.validators.append(_at_least(spec.min_value))
+            formfield.widget.attrs["min"] = spec.min_value
 
 
 def _at_least(limit: int) -> Callable[[int | None], None]:
@@ -253,7 +263,14 @@ class RejectForm(forms.Form):
 
 
 class DirectoryFilterForm(forms.Form):
-    q = forms.CharField(label=_("Name"), required=False, max_length=100)
+    """The directory's filters, the same as the API's (suppliers.selectors.filter_suppliers)."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_("Words in the name or description, e.g. cetak, perakitan kabel."),
+    )
     province = forms.ModelChoiceField(
         label=_("Province"), queryset=Province.objects.order_by("name"), required=False
     )
@@ -265,4 +282,18 @@ class DirectoryFilterForm(forms.Form):
     process = forms.ModelChoiceField(
         label=_("Process"), queryset=Process.objects.all(), required=False
     )
+    material = forms.ModelChoiceField(
+        label=_("Material"), queryset=Material.objects.all(), required=False
+    )
+    certification = forms.ModelChoiceField(
+        label=_("Valid certification"),
+        queryset=CertificationType.objects.all(),
+        required=False,
+    )
     verified = forms.BooleanField(label=_("Verified only"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Codes in the address, as in the API (?material=ALUMINIUM&certification=ISO9001).
+        for name in ("province", "system", "process", "material", "certification"):
+            self.fields[name].to_field_name = "code"

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
 from .models import ComponentCategory, Supplier, SupplierCertification, VerificationStatus
+from .search import text_condition
 
 STEPS = ("company", "capabilities", "certifications", "photos")
 
@@ -37,32 +40,80 @@ def can_download_documents(user: User, supplier: Supplier) -> bool:
     return can_see_private(user, supplier)
 
 
-def supplier_directory(
+def holding_valid_certification(code: str, day: date | None = None) -> QuerySet:
+    """Suppliers (as a ``supplier_id`` subquery) holding a valid certificate of this type or of
+    one that implies it (IATF 16949 counts as ISO 9001; chains up to three deep)."""
+    day = day or timezone.localdate()
+    satisfies = (
+        Q(cert_type_id=code)
+        | Q(cert_type__implies_id=code)
+        | Q(cert_type__implies__implies_id=code)
+    )
+    return SupplierCertification.objects.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=day), satisfies
+    ).values("supplier_id")
+
+
+def _through(name: str, condition: Q) -> QuerySet:
+    # Subqueries instead of joins: no duplicate rows, no DISTINCT.
+    through = Supplier._meta.get_field(name).remote_field.through
+    return through.objects.filter(condition).values("supplier_id")
+
+
+def filter_suppliers(
+    suppliers: QuerySet[Supplier],
     *,
     q: str = "",
     province=None,
-    system: ComponentCategory | None = None,
+    system: ComponentCategory | str | None = None,
     process=None,
+    material=None,
+    certification=None,
     verified_only: bool = False,
-    include_rejected: bool = False,
 ) -> QuerySet[Supplier]:
-    """The public directory. A company the ministry rejected is offered to nobody (as in the
-    matches): only ministry staff (``include_rejected``) see it listed."""
-    suppliers = Supplier.objects.select_related("province", "regency", "size_class")
-    if not include_rejected:
-        suppliers = suppliers.exclude(verification_status=VerificationStatus.REJECTED)
+    """The directory's filters, shared with the partners' API (codes or model instances):
+    ``q`` searches name and description with Indonesian stemming (suppliers.search)."""
     if q:
-        suppliers = suppliers.filter(legal_name__icontains=q)
+        suppliers = suppliers.filter(text_condition(q))
     if province:
         suppliers = suppliers.filter(province=province)
     if system:
-        suppliers = suppliers.filter(components__code__startswith=f"{system.code}.")
+        code = getattr(system, "code", system)
+        suppliers = suppliers.filter(
+            id__in=_through(
+                "components",
+                Q(componentcategory__code=code) | Q(componentcategory__code__startswith=f"{code}."),
+            )
+        )
     if process:
-        suppliers = suppliers.filter(processes=process)
+        suppliers = suppliers.filter(
+            id__in=_through("processes", Q(process_id=getattr(process, "code", process)))
+        )
+    if material:
+        suppliers = suppliers.filter(
+            id__in=_through("materials", Q(material_id=getattr(material, "code", material)))
+        )
+    if certification:
+        suppliers = suppliers.filter(
+            id__in=holding_valid_certification(getattr(certification, "code", certification))
+        )
     if verified_only:
         suppliers = suppliers.verified()
-    if system or process:
-        suppliers = suppliers.distinct()
+    return suppliers
+
+
+def supplier_directory(
+    *,
+    include_rejected: bool = False,
+    **filters,
+) -> QuerySet[Supplier]:
+    """The public directory (``filters``: see filter_suppliers). A company the ministry rejected
+    is offered to nobody (as in the matches): only ministry staff (``include_rejected``) see it
+    listed."""
+    suppliers = Supplier.objects.select_related("province", "regency", "size_class")
+    if not include_rejected:
+        suppliers = suppliers.exclude(verification_status=VerificationStatus.REJECTED)
+    suppliers = filter_suppliers(suppliers, **filters)
     return suppliers.prefetch_related("processes", "components").order_by("legal_name", "pk")
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from typing import Any
+import unicodedata
 
 import filetype
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import RegexValidator
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
@@ -23,6 +25,31 @@ NIB_RE = re.compile(r"^\d{13}$")
 validate_nib = RegexValidator(
     NIB_RE, _("NIB must be exactly 13 digits (numbers only)."), code="invalid_nib"
 )
+
+# Emoji, pictographs, control and private-use characters have no place in a name printed on an
+# NIB; letters of any script, digits and punctuation do.
+_NAME_REFUSED_CATEGORIES = {"So", "Sk", "Cc", "Co", "Cs", "Cn"}
+_NAME_REFUSED_CHARS = {"\u200d", "\ufe0e", "\ufe0f", "\u20e3"}
+
+
+def validate_name_characters(value: str) -> None:
+    refused = [
+        char
+        for char in dict.fromkeys(value)
+        if char in _NAME_REFUSED_CHARS
+        or unicodedata.category(char) in _NAME_REFUSED_CATEGORIES
+        or 0x1F000 <= ord(char) <= 0x1FAFF
+    ]
+    if refused:
+        raise ValidationError(
+            _(
+                "Use letters, digits and ordinary punctuation only, as on the NIB; "
+                "remove %(chars)s."
+            ),
+            code="invalid_characters",
+            params={"chars": " ".join(c for c in refused if c.isprintable()) or "?"},
+        )
+
 
 DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
 DOCUMENT_MIME_TYPES = {"application/pdf", "image/jpeg", "image/png"}
@@ -75,7 +102,8 @@ def check_upload_size(upload: UploadedFile, max_bytes: int, message: str) -> Non
         raise ValidationError(
             message,
             code="file_too_large",
-            params={"size": f"{upload.size / 1024 / 1024:.1f}"},
+            # In the reader's number marks: "30,0 MB" in Indonesian, "30.0 MB" in English.
+            params={"size": formats.number_format(upload.size / 1024 / 1024, 1)},
         )
 
 

@@ -91,6 +91,8 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
         province=filters.get("province"),
         system=filters.get("system"),
         process=filters.get("process"),
+        material=filters.get("material"),
+        certification=filters.get("certification"),
         verified_only=filters.get("verified", False),
         include_rejected=request.user.is_authenticated and request.user.is_ministry,
     )

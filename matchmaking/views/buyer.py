@@ -28,10 +28,11 @@ from ..decisions import match_decide
 from ..explain import explain, explain_components
 from ..forms import MAX_COMPARE, CompareForm, DecisionForm, MatchFilterForm
 from ..models import Match, MatchDecision
-from .common import MatchRow, cert_names, is_admin, match_row, owned_requirement, safe_next
+from .common import cert_names, is_admin, match_row, owned_requirement, safe_next
 
 LIST_TARGET = "match-results"
 OVERVIEW_PAGE_SIZE = 25
+MATCH_PAGE_SIZE = 20
 
 
 def _shortlisted(requirement: Requirement) -> int:
@@ -45,13 +46,18 @@ def _list_context(requirement: Requirement, query) -> dict[str, Any]:
     filters = form.filters() if form.is_valid() else {}
     show_dismissed = form.is_valid() and form.cleaned_data.get("show_dismissed", False)
     names = cert_names()
-    rows: list[MatchRow] = []
-    hidden = 0
-    for match in selectors.matches_for_requirement(requirement, filters=filters):
-        if match.decision == MatchDecision.Status.DISMISSED and not show_dismissed:
-            hidden += 1
-            continue
-        rows.append(match_row(match, match.decision, names))
+    matches = selectors.matches_for_requirement(
+        requirement, filters={**filters, "hide_dismissed": not show_dismissed}
+    )
+    hidden = (
+        0
+        if show_dismissed
+        else selectors.matches_for_requirement(
+            requirement, filters={**filters, "decision": MatchDecision.Status.DISMISSED}
+        ).count()
+    )
+    page = Paginator(matches, MATCH_PAGE_SIZE).get_page(query.get("page") if query else None)
+    rows = [match_row(match, match.decision, names) for match in page.object_list]
     # The current filters travel with the compare form, so a refused comparison keeps them.
     filter_items = [
         (name, value)
@@ -59,17 +65,24 @@ def _list_context(requirement: Requirement, query) -> dict[str, Any]:
         if name in form.fields
         for value in values
     ]
+    # Ticks survive paging: the page buttons submit the compare form back to the list, and the
+    # suppliers ticked on other pages ride along as hidden fields.
+    selected = list(dict.fromkeys(query.getlist("supplier") if query else []))
+    on_page = {str(row.match.supplier_id) for row in rows}
     shortlisted = _shortlisted(requirement)
     return {
         "requirement": requirement,
         "form": form,
         "rows": rows,
+        "page": page,
         "hidden_dismissed": hidden,
         "show_dismissed": show_dismissed,
         "filtered": bool(filters),
         "shortlisted": shortlisted,
         "has_any_match": bool(rows) or hidden > 0 or requirement.matches.exists(),
         "filter_items": filter_items,
+        "compare_selected": set(selected),
+        "selected_elsewhere": [pk for pk in selected if pk not in on_page],
         "list_url": reverse("matchmaking:requirement_matches", args=[requirement.pk]),
         "max_compare": MAX_COMPARE,
     }
@@ -163,10 +176,7 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         # Back to the list with the message next to the compare button and the ticks kept.
         context = _list_context(requirement, request.GET)
-        context.update(
-            compare_errors=form.errors.get("supplier", []),
-            compare_selected={str(pk) for pk in request.GET.getlist("supplier")},
-        )
+        context.update(compare_errors=form.errors.get("supplier", []))
         return render(request, "matchmaking/requirement_matches.html", context, status=400)
     chosen = form.cleaned_data["supplier"]
     certifications = Prefetch(

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from manufacturers.models import Requirement
 from suppliers import selectors as supplier_selectors
-from suppliers.models import CertificationType, Supplier
+from suppliers.models import Supplier
 
-from ..explain import explain
+from ..explain import Names, explain, names
 from ..models import Match
 
 
@@ -74,11 +74,11 @@ class MatchRow:
         return self.match.supplier
 
 
-def cert_names() -> dict[str, str]:
+def cert_names() -> Names:
     # Once per request: explain() would otherwise look the names up for every match.
-    return dict(CertificationType.objects.values_list("code", "name"))
+    return names()
 
 
-def match_row(match: Match, decision: str | None, names: dict[str, str]) -> MatchRow:
+def match_row(match: Match, decision: str | None, names: Names) -> MatchRow:
     """One match with the buyer's decision and its explanation (``names``: cert_names())."""
     return MatchRow(match=match, decision=decision or "", lines=explain(match, names))

@@ -16,8 +16,7 @@ from introductions.models import Introduction, Partnership
 from manufacturers.models import Requirement
 from matchmaking.models import Match
 from suppliers.models import Supplier, VerificationStatus
-
-from .selectors import holding_valid_certification
+from suppliers.selectors import filter_suppliers
 
 # Real time zones lie between UTC-12 and UTC+14; PostgreSQL refuses offsets beyond about 16 h,
 # which Python accepts (up to 24 h).
@@ -82,28 +81,35 @@ class SupplierFilter(ApiFilterSet):
     verified = filters.BooleanFilter(method="filter_verified")
     updated_since = ZonedIsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     name = filters.CharFilter(field_name="legal_name", lookup_expr="icontains", max_length=100)
+    q = filters.CharFilter(
+        method="filter_q",
+        max_length=100,
+        help_text=_(
+            "Words to find in the name or description; Indonesian words match their other "
+            "forms (cetak finds pencetakan)."
+        ),
+    )
 
     class Meta:
         model = Supplier
         fields: list[str] = []
 
-    # Subqueries instead of joins: no duplicate rows, no DISTINCT under the cursor ordering.
-    def _through(self, name: str, condition: Q):
-        through = Supplier._meta.get_field(name).remote_field.through
-        return through.objects.filter(condition).values("supplier_id")
-
+    # The same filters as the web directory (suppliers.selectors.filter_suppliers): subqueries,
+    # no duplicate rows, no DISTINCT under the cursor ordering.
     def filter_component(self, queryset, name, value):
-        rows = self._through("components", _component_q("componentcategory", value))
-        return queryset.filter(id__in=rows)
+        return filter_suppliers(queryset, system=value)
 
     def filter_process(self, queryset, name, value):
-        return queryset.filter(id__in=self._through("processes", Q(process_id=value)))
+        return filter_suppliers(queryset, process=value)
 
     def filter_material(self, queryset, name, value):
-        return queryset.filter(id__in=self._through("materials", Q(material_id=value)))
+        return filter_suppliers(queryset, material=value)
 
     def filter_certification(self, queryset, name, value):
-        return queryset.filter(id__in=holding_valid_certification(value))
+        return filter_suppliers(queryset, certification=value)
+
+    def filter_q(self, queryset, name, value):
+        return filter_suppliers(queryset, q=value)
 
     def filter_verified(self, queryset, name, value):
         if value is None:

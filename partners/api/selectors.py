@@ -18,13 +18,11 @@ import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, FullResultSet
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.query import ValuesIterable
-from django.utils import timezone
 
 from accounts.models import User
 from partners.models import PartnerConsent, PartnerManagedSupplier, PartnerOrganisation
@@ -359,17 +357,3 @@ _LEAD = [
 _CONTACT = [
     (spec.name, _column(spec.name)) for spec in SUPPLIER if spec.audience is Audience.CONTACT
 ]
-
-
-def holding_valid_certification(code: str, day: date | None = None) -> QuerySet:
-    """Suppliers (as a ``supplier_id`` subquery) holding a valid certificate of this type or of
-    one that implies it (IATF 16949 counts as ISO 9001; chains up to three deep)."""
-    day = day or timezone.localdate()
-    satisfies = (
-        Q(cert_type_id=code)
-        | Q(cert_type__implies_id=code)
-        | Q(cert_type__implies__implies_id=code)
-    )
-    return SupplierCertification.objects.filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=day), satisfies
-    ).values("supplier_id")

@@ -15,7 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 
 from ..storage import private_storage
-from ..validators import validate_certificate_document, validate_nib, validate_photo
+from ..validators import (
+    validate_certificate_document,
+    validate_name_characters,
+    validate_nib,
+    validate_photo,
+)
 from .reference import (
     CertificationType,
     ComponentCategory,
@@ -119,7 +124,9 @@ def photo_upload_path(instance: SupplierPhoto, filename: str) -> str:
 class Supplier(Verifiable):
     """An UMKM company that makes parts (the profile buyers are matched against)."""
 
-    legal_name = models.CharField(_("legal name"), max_length=200)
+    legal_name = models.CharField(
+        _("legal name"), max_length=200, validators=[validate_name_characters]
+    )
     nib = models.CharField(
         _("NIB"),
         max_length=13,

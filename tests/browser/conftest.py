@@ -74,6 +74,13 @@ def phone_page(browser, live_server) -> Iterator:
 @pytest.fixture
 def desktop_page(browser, live_server) -> Iterator:
     context = _context(browser, live_server, DESKTOP, "en-US")
+    # The site ignores the browser's language (Indonesian first); this page has chosen English
+    # with the language switch.
+    from django.conf import settings
+
+    context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}]
+    )
     page = context.new_page()
     yield page
     context.close()

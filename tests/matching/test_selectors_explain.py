@@ -58,7 +58,7 @@ def test_decisions_are_joined_and_filterable(scored):
     rows = {m.supplier_id: m.decision for m in selectors.matches_for_requirement(requirement)}
     assert rows == {near.id: "shortlisted", island.id: None, far.id: "dismissed"}
     shown = selectors.matches_for_requirement(requirement, filters={"hide_dismissed": True})
-    assert far.id not in {m.supplier_id for m in shown}
+    assert {m.supplier_id for m in shown} == {near.id, island.id}
     undecided = selectors.matches_for_requirement(requirement, filters={"decision": "undecided"})
     assert [m.supplier_id for m in undecided] == [island.id]
 
@@ -101,13 +101,49 @@ def test_explanation_in_plain_words(scored):
 
         words = explain(requirement.matches.get(supplier=island))
         assert "same island group" in words
-        assert "ISO 9001 (no end date)" in words  # through IATF 16949
+        # Held through IATF 16949, never as if the firm held ISO 9001 itself.
+        assert "IATF 16949, which includes ISO 9001 (no end date)" in words
+        assert not any(w.startswith("ISO 9001") for w in words)
         assert "monthly capacity not given" in words
         assert "not yet verified" in words
 
         words = explain(requirement.matches.get(supplier=far))
         assert any(w.endswith("km away") for w in words)
-        assert "60 days late for the needed-by date" in words
+        assert "lead time 60 days late for the needed-by date" in words
+
+
+def test_explanation_says_what_is_missing_after_what_fits(scored):
+    requirement, near, island, far = scored
+    requirement.preferred_certifications.add("IATF16949")
+    services.score_requirement(requirement.id)
+    with translation.override("en"):
+        words = explain(requirement.matches.get(supplier=near))
+        gaps = [w for w in words if w.gap]
+        assert gaps == ["does not do Electrical testing", "no IATF 16949"]
+        # What fits first, then the gaps.
+        assert words[-len(gaps) :] == gaps
+        island_words = explain(requirement.matches.get(supplier=island))
+        assert "IATF 16949, which includes ISO 9001 (no end date)" in island_words
+        assert "no IATF 16949" not in island_words
+
+        far_words = explain(requirement.matches.get(supplier=far))
+        assert "lead time 60 days late for the needed-by date" in [w for w in far_words if w.gap]
+
+    with translation.override("id"):
+        gaps = [w for w in explain(requirement.matches.get(supplier=near)) if w.gap]
+        assert gaps == ["tidak mengerjakan Pengujian elektrik", "tidak punya IATF 16949"]
+
+
+def test_a_capacity_below_the_volume_is_a_gap():
+    from matchmaking.models import Match
+
+    match = Match(facts={"capacity": {"ratio": 0.6}, "lead_time": {"slack_days": 3}})
+    with translation.override("en"):
+        words = explain(match, {})
+    assert "capacity below the annual volume: covers 60% of monthly volume" in [
+        w for w in words if w.gap
+    ]
+    assert not any("covers 60%" in w for w in words if not w.gap)
 
 
 def test_explanation_renders_in_indonesian_too(scored):
