@@ -26,6 +26,7 @@ from introductions.models import Introduction
 from manufacturers.demo import BUYER_EMAIL
 from manufacturers.models import Requirement
 from matchmaking.models import Match
+from partners.models import PartnerOrganisation
 from suppliers.demo import ADMIN_EMAIL, MINISTRY_EMAIL, UMKM_EMAIL
 from tests.browser.axe import axe_context, axe_report, axe_violations
 from tests.factories import UserFactory
@@ -38,6 +39,7 @@ LINK = re.compile(r'href="(/[^"#]*)"')
 # Files, the end of the session, the API, and Django's own admin pages (not Rantai's markup).
 SKIP = re.compile(r"^/(static|media|admin|api)/|logout|/download|/export|/data/|\.(csv|xlsx|pdf)")
 MAX_PAGES = 60
+BAD_FILTERS = "date_from=2026-13-45&date_to=kemarin&province=ZZ&size_class=x&verified=mungkin"
 
 
 def _shape(path: str) -> str:
@@ -90,6 +92,7 @@ def _buyer_extras(buyer: User) -> list[str]:
             f"/matches/requirements/{requirement.pk}/compare/"
             f"?supplier={first.supplier_id}&supplier={second.supplier_id}",
             f"/introductions/request/{requirement.pk}/{first.supplier_id}/",
+            f"/matches/requirements/{requirement.pk}/?min_score=abc&process=ZZ",
         ]
     accepted = Introduction.objects.filter(
         requirement__manufacturer__members__user=buyer,
@@ -122,13 +125,21 @@ def test_every_page_each_role_reaches_passes_axe_at_phone_and_desktop_width(
     roles = {
         "umkm": (umkm, _umkm_extras(umkm)),
         "buyer": (buyer, _buyer_extras(buyer)),
-        "ministry": (User.objects.get(email=MINISTRY_EMAIL), []),
+        # Filters with garbage in them show their errors.
+        "ministry": (User.objects.get(email=MINISTRY_EMAIL), [f"/reports/?{BAD_FILTERS}"]),
         "admin": (User.objects.get(email=ADMIN_EMAIL), []),
         "partner": (UserFactory(role=User.Role.PARTNER, email="mitra@bank.example.id"), []),
         # Signed up, company not registered yet: the registration forms.
         "new umkm": (UserFactory(role=User.Role.UMKM, email="baru@umkm.example.id"), []),
         "new buyer": (UserFactory(role=User.Role.BUYER, email="baru@oem.example.id"), []),
-        "anonymous": (None, ["/accounts/confirm-email/", "/accounts/password/reset/done/"]),
+        "anonymous": (
+            None,
+            [
+                "/accounts/confirm-email/",
+                "/accounts/password/reset/done/",
+                f"/suppliers/?{BAD_FILTERS}",
+            ],
+        ),
     }
     reports, checked, seen = [], {}, set()
     for role, (user, extras) in roles.items():
@@ -164,3 +175,23 @@ def test_every_page_each_role_reaches_passes_axe_at_phone_and_desktop_width(
         assert any(path.startswith(reached) for path in everything), (reached, checked)
     assert any("/compare/" in path for path in everything), checked
     assert any(path.startswith("/introductions/interest/") for path in everything), checked
+
+
+def test_the_admin_page_that_shows_a_new_api_key_passes_axe(browser, live_server, screenshot):
+    """Rantai's one template inside Django's admin."""
+    PartnerOrganisation.objects.create(name="Bank Pembangunan Daerah")
+    admin = UserFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=True)
+    context = axe_context(browser, live_server, viewport=PHONE, user=admin)
+    page = context.new_page()
+    page.goto("/admin/partners/apikey/add/")
+    page.select_option("#id_partner", label="Bank Pembangunan Daerah")
+    page.fill("#id_name", "Sinkronisasi")
+    page.check("input[name=scopes][value='suppliers:read']")
+    page.locator("input[name=_save]").click()
+    page.get_by_test_id("api-key-created").wait_for()
+    for width, size in (("360", PHONE), ("1366", DESKTOP)):
+        page.set_viewport_size(size)
+        violations = axe_violations(page)
+        assert not violations, axe_report(f"new API key at {width} px", violations)
+    screenshot(page, "api-key-created")
+    context.close()

@@ -11,9 +11,10 @@ import pytest
 
 from accounts.models import User
 from accounts.services import email_address_mark_verified
+from manufacturers.models import Requirement
 from suppliers.models import Supplier
 from tests.browser.axe import assert_accessible, axe_context
-from tests.factories import SupplierMemberFactory, UmkmUserFactory
+from tests.factories import ManufacturerMemberFactory, SupplierMemberFactory, UmkmUserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -80,6 +81,16 @@ def _tab_to(page, name: str, limit: int = 60) -> None:
         if page.evaluate("(name) => document.activeElement.name === name", name):
             return
     raise AssertionError(f"Tab never reached {name}")
+
+
+def _unlinked_errors(page) -> list[str]:
+    """Field errors that no input or group names in its aria-describedby (a screen reader would
+    not read them with the field)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.field .field-error')]
+          .filter(e => !e.id || !document.querySelector(`[aria-describedby~="${e.id}"]`))
+          .map(e => e.id || e.textContent.trim())"""
+    )
 
 
 def _tab_to_submit(page, limit: int = 10) -> None:
@@ -193,6 +204,7 @@ def test_an_umkm_owner_logs_in_and_corrects_the_company_with_the_keyboard_alone(
     page.wait_for_load_state()
     assert _error_of(page, "#id_employees")
     assert page.locator("#id_employees").input_value() == "-5"
+    assert _unlinked_errors(page) == []
     assert_accessible(page, "company form with an error")
     screenshot(page, "company-error")
 
@@ -203,3 +215,24 @@ def test_an_umkm_owner_logs_in_and_corrects_the_company_with_the_keyboard_alone(
     page.wait_for_load_state()
     page.wait_for_function("() => !location.pathname.endsWith('/edit/company/')")
     assert Supplier.objects.get(pk=supplier.pk).employees == 32
+
+
+def test_a_buyer_sends_an_incomplete_requirement_with_the_keyboard_and_hears_what_is_missing(
+    browser, live_server, screenshot
+):
+    buyer = ManufacturerMemberFactory().user
+    context = axe_context(browser, live_server, viewport=PHONE, user=buyer)
+    page = context.new_page()
+    page.goto("/buyers/mine/new/")
+    _tab_to(page, "title")
+    page.keyboard.type("Rumah motor penggerak")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+
+    assert page.locator("#id_title").input_value() == "Rumah motor penggerak"
+    assert _error_of(page, "#id_component")
+    assert _unlinked_errors(page) == []
+    assert_accessible(page, "requirement form with errors")
+    screenshot(page, "requirement-errors")
+    assert not Requirement.objects.exists()
+    context.close()
