@@ -46,6 +46,7 @@ from suppliers.models import ComponentCategory, Province
 from . import services
 from .fields import MANUFACTURER, REQUIREMENT
 from .models import Manufacturer, Requirement
+from .signals import requirement_batch
 
 COLUMNS = REQUIREMENT.header
 # Field name -> CSV column; "name" is the manufacturer's (when the import creates one).
@@ -290,13 +291,18 @@ def import_requirements_file(path: Path | str) -> RequirementImportReport:
         ),
     )
 
-    for result, data in parsed:
-        if result.problems:
-            continue
-        try:
-            result.outcome = _save_row(data, result.manufacturer, report)
-        except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-            result.problems.extend(problems_from_errors(errors, COLUMN_OF_FIELD))
+    # The saved requirements are rescored together once the rows are in (in chunks, by the
+    # workers or, with in-process tasks, here at the end), not one by one as each row is saved.
+    with requirement_batch():
+        for result, data in parsed:
+            if result.problems:
+                continue
+            try:
+                result.outcome = _save_row(data, result.manufacturer, report)
+            except ValidationError as exc:
+                errors = (
+                    exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+                )
+                result.problems.extend(problems_from_errors(errors, COLUMN_OF_FIELD))
     report.reject_rows_with_problems()
     return report

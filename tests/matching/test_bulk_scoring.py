@@ -1,0 +1,124 @@
+"""Imports become matches in blocks, and end with exactly the lists a full ``rematch`` writes."""
+
+from __future__ import annotations
+
+import csv
+import logging
+from pathlib import Path
+
+import pytest
+from celery import current_app
+from django.core.management import call_command
+
+from bench.csvfiles import write_requirements_csv, write_suppliers_csv
+from bench.synthetic import generate
+from manufacturers.models import Requirement
+from matchmaking import blocks, services, tasks
+from matchmaking.models import Match, ScoringChunk
+from suppliers.models import Supplier
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def eager():
+    # In-process tasks, as ``make run`` has them (the embedded default without a broker).
+    conf = current_app.conf
+    before, conf.task_always_eager = conf.task_always_eager, True
+    yield
+    conf.task_always_eager = before
+
+
+@pytest.fixture
+def small_lists(settings, monkeypatch):
+    # Short lists and small blocks: entries get pushed out, blocks follow each other.
+    settings.MATCH_TOP_N = 6
+    monkeypatch.setattr(blocks, "SUPPLIER_BLOCK", 20)
+    monkeypatch.setattr(tasks, "REQUIREMENT_CHUNK", 7)
+
+
+def stored() -> list[tuple]:
+    return list(
+        Match.objects.order_by("requirement_id", "rank").values_list(
+            "requirement_id", "supplier_id", "score", "rank"
+        )
+    )
+
+
+def import_file(command: str, path: Path) -> None:
+    try:
+        call_command(command, str(path), verbosity=0)
+    except SystemExit as exc:  # a rejected row would exit 1: the file must import whole
+        raise AssertionError(f"{command} rejected rows of {path}") from exc
+
+
+def lower_capacities(path: Path) -> None:
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    for row in rows:
+        row["capacity_per_month"] = "1"  # their scores fall: lists must refill
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_imported_suppliers_become_the_matches_a_full_rematch_finds(
+    reference_data, eager, small_lists, tmp_path, caplog
+):
+    generate(300, 40, seed=7)
+    services.rescore_everything()
+    new = tmp_path / "new.csv"
+    write_suppliers_csv(new, nib_offset=10**9, ids=range(1, 51))  # 50 new companies
+    changed = tmp_path / "changed.csv"
+    write_suppliers_csv(changed, ids=[m.supplier_id for m in Match.objects.filter(rank=1)][:25])
+    lower_capacities(changed)
+    before = Match.objects.count()
+
+    with caplog.at_level(logging.INFO, logger="matchmaking"):
+        import_file("import_suppliers", new)
+        import_file("import_suppliers", changed)
+
+    assert Supplier.objects.count() == 350
+    imported = Supplier.objects.filter(nib__gte=f"{10**9:013d}").values_list("id", flat=True)
+    assert Match.objects.filter(supplier_id__in=list(imported)).exists()
+    log = caplog.text
+    assert "run_chunk" in log and "score_supplier " not in log  # blocks, not one task per row
+    after_import = stored()
+    assert len(after_import) >= before
+    services.rescore_everything()
+    assert after_import == stored()
+    assert not ScoringChunk.objects.exists()
+
+
+def test_an_import_of_most_suppliers_rescores_every_requirement(
+    reference_data, eager, small_lists, tmp_path
+):
+    generate(120, 30, seed=11)
+    services.rescore_everything()
+    path = tmp_path / "many.csv"
+    write_suppliers_csv(path, nib_offset=10**9)  # as many again: the whole-rescore direction
+    import_file("import_suppliers", path)
+    after_import = stored()
+    services.rescore_everything()
+    assert after_import == stored()
+
+
+def test_imported_requirements_are_scored_in_chunks_and_equal_a_full_rematch(
+    reference_data, eager, small_lists, tmp_path, caplog
+):
+    generate(300, 40, seed=3)
+    path = tmp_path / "requirements.csv"
+    write_requirements_csv(path)
+    Requirement.objects.all().delete()
+
+    with caplog.at_level(logging.INFO, logger="matchmaking"):
+        import_file("import_requirements", path)
+
+    assert Requirement.objects.filter(status=Requirement.Status.OPEN).count() == 40
+    log = caplog.text
+    assert "score_requirement " not in log  # no row scored alone
+    assert log.count("(requirements, ") == 6  # 40 requirements in chunks of 7
+    after_import = stored()
+    assert after_import
+    services.rescore_everything()
+    assert after_import == stored()
