@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import logging
+import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,9 @@ from manufacturers.models import Requirement
 from matchmaking import blocks, services, tasks
 from matchmaking.models import Match, ScoringChunk
 from suppliers.models import Supplier
+from tests.matching.test_killed_runs import broker, start_worker, wait_for
+
+__all__ = ["broker"]  # a fixture used below
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -79,7 +84,9 @@ def test_imported_suppliers_become_the_matches_a_full_rematch_finds(
         import_file("import_suppliers", changed)
 
     assert Supplier.objects.count() == 350
-    imported = Supplier.objects.filter(nib__gte=f"{10**9:013d}").values_list("id", flat=True)
+    imported = Supplier.objects.filter(nib__gte=str(7_000_000_000_000 + 10**9)).values_list(
+        "id", flat=True
+    )
     assert Match.objects.filter(supplier_id__in=list(imported)).exists()
     log = caplog.text
     assert "run_chunk" in log and "score_supplier " not in log  # blocks, not one task per row
@@ -120,5 +127,34 @@ def test_imported_requirements_are_scored_in_chunks_and_equal_a_full_rematch(
     assert log.count("(requirements, ") == 6  # 40 requirements in chunks of 7
     after_import = stored()
     assert after_import
+    services.rescore_everything()
+    assert after_import == stored()
+
+
+def test_with_a_worker_an_import_returns_at_once_and_its_blocks_become_the_rematch_lists(
+    reference_data, broker, small_lists, settings, tmp_path
+):
+    generate(300, 40, seed=13)
+    services.rescore_everything()
+    path = tmp_path / "new.csv"
+    write_suppliers_csv(path, nib_offset=10**9, ids=range(1, 61))
+    import_file("import_suppliers", path)  # no worker yet: the import does not wait for one
+    assert ScoringChunk.objects.filter(kind=ScoringChunk.Kind.SUPPLIERS).count() == 3
+    imported = list(
+        Supplier.objects.filter(nib__gte=str(7_000_000_000_000 + 10**9)).values_list(
+            "id", flat=True
+        )
+    )
+    assert not Match.objects.filter(supplier_id__in=imported).exists()
+
+    # The worker has its own settings: the same short lists.
+    worker, logs = start_worker("bulk-1@%h", lease=150, MATCH_TOP_N=str(settings.MATCH_TOP_N))
+    try:
+        wait_for(lambda: not ScoringChunk.objects.exists(), what="the blocks", logs=logs)
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(20)
+    assert Match.objects.filter(supplier_id__in=imported).exists()
+    after_import = stored()
     services.rescore_everything()
     assert after_import == stored()
