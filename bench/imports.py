@@ -129,6 +129,7 @@ def main() -> None:
     parser.add_argument("--workdir", default=str(ROOT / "bench" / "data"))
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--prepare-only", action="store_true", help="generate the data, stop")
     parser.add_argument("--only", choices=("requirements", "suppliers", "sup1000"))
     parser.add_argument(
         "--baseline-requirements-sample",
@@ -138,6 +139,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     files = _prepare(args)
+    if args.prepare_only:
+        return
     checkouts = {"this": ROOT}
     if not args.skip_baseline:
         checkouts["baseline"] = Path(args.baseline)
