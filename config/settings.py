@@ -284,6 +284,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "matchmaking.tasks.rescore_pending",
         "schedule": env.float("RESCORE_PENDING_SWEEP_SECONDS", default=60.0),
     },
+    # Bulk scoring chunks lost with a worker (lease ran out) or never enqueued: enqueued again.
+    "matchmaking-sweep-chunks": {
+        "task": "matchmaking.tasks.sweep_chunks",
+        "schedule": env.float("SCORING_CHUNK_SWEEP_SECONDS", default=60.0),
+    },
     # Introduction reminders after 7 days, expiry after 14.
     "introductions-expire": {
         "task": "introductions.tasks.expire_introductions",
@@ -304,6 +309,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=3, minute=30),
     },
 }
+# A bulk scoring chunk's lease: longer than its task's hard time limit (120 s); a chunk lost with
+# its worker is redone after at most this plus one sweep interval.
+MATCHMAKING_CHUNK_LEASE_SECONDS = env.int("MATCHMAKING_CHUNK_LEASE_SECONDS", default=150)
 # Outbox: a claimed e-mail's lease must outlive the send task's hard time limit (120 s).
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)

@@ -163,3 +163,32 @@ class PendingRescore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id}"
+
+
+class ScoringChunk(models.Model):
+    """One chunk of bulk scoring work (an import's blocks, the nightly rescore), kept until it is
+    done so that a chunk lost with a killed worker is redone within minutes: the task running it
+    takes a lease; beat's sweep (``matchmaking.tasks.sweep_chunks``, every minute) enqueues again
+    every chunk whose lease expired, and every chunk that could not be enqueued (broker down).
+    The broker's own redelivery comes only after its visibility timeout (about 20 minutes)."""
+
+    class Kind(models.TextChoices):
+        REQUIREMENTS = "requirements", _("Requirements against all suppliers")
+        SUPPLIERS = "suppliers", _("Suppliers against all open requirements")
+        READINESS = "readiness", _("Readiness of a range of suppliers")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    # Requirement or supplier ids; for readiness, the [lowest, highest] supplier id.
+    object_ids = models.JSONField(_("object ids"), default=list)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    enqueued_at = models.DateTimeField(_("enqueued at"), null=True, blank=True)
+    lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+
+    class Meta:
+        verbose_name = _("scoring chunk")
+        verbose_name_plural = _("scoring chunks")
+        indexes = [models.Index(fields=["lease_until"], name="scoring_chunk_lease")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({len(self.object_ids)})"

@@ -7,8 +7,11 @@ scoring the same requirement at once leave the same rows as one.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
+import os
+import signal
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -420,8 +423,25 @@ _forked: tuple | None = None
 _inherited: list = []
 
 
-def _forked_init() -> None:
-    """Runs first in every forked child: never use, nor close, an inherited connection.
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Asks the kernel to kill this process when its parent dies (Linux ``prctl``): a killed
+    ``rematch`` must not leave its children writing matches for the rest of the run."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the pool's own clean-up only
+        logger.warning("cannot tie the rematch children to their parent on this system")
+    # The parent may have died before the prctl above: then nobody would signal us.
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _forked_init(parent: int) -> None:
+    """Runs first in every forked child: die with the parent; never use, nor close, an
+    inherited connection.
 
     ``connections.close_all()`` before the fork closes only the connections the parent can see
     from where it stands: Django keeps them per thread, and per event-loop context while an
@@ -429,6 +449,7 @@ def _forked_init() -> None:
     no running loop, so it can see a connection the parent could not close; used by two children,
     one socket carries both protocol streams and PostgreSQL drops it. Like Celery's prefork pool,
     the child drops what it inherited without any network I/O and opens its own."""
+    _die_with_parent(parent)
     for inherited in connections.all(initialized_only=True):
         _inherited.append(inherited)
         connections[inherited.alias] = type(inherited)(inherited.settings_dict, inherited.alias)
@@ -469,7 +490,7 @@ def rescore_everything(*, day: date | None = None, processes: int = 1) -> Stats:
         connections.close_all()
         context = multiprocessing.get_context("fork")
         try:
-            with context.Pool(processes, initializer=_forked_init) as pool:
+            with context.Pool(processes, initializer=_forked_init, initargs=(os.getpid(),)) as pool:
                 parts = pool.map(
                     _forked_part, [list(range(i, len(chunks), processes)) for i in range(processes)]
                 )

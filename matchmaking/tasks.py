@@ -9,14 +9,15 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from django.db import OperationalError, transaction
+from django.db import OperationalError
 
+from accounts.outage import enqueue
 from manufacturers.models import Requirement
 from suppliers.models import Supplier
 
-from . import readiness, reminders, services
+from . import blocks, chunks, readiness, reminders, services
 from .debounce import clear_pending, schedule_after_commit, sweep_pending
-from .models import ReadinessSummary
+from .models import ReadinessSummary, ScoringChunk
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,9 @@ RETRY = {
 }
 REQUIREMENT_CHUNK = 200  # ~2 s of work per chunk at 100,000 suppliers
 SUPPLIER_CHUNK = 5000
+# An import this large a share of all suppliers is scored requirement by requirement (the
+# cheaper direction when most lists change anyway).
+WHOLE_RESCORE_SHARE = 0.25
 
 
 @shared_task(soft_time_limit=60, time_limit=90, **RETRY)
@@ -61,6 +65,68 @@ def rescore_pending() -> dict[str, int]:
     return counts
 
 
+def _enqueue_chunk(chunk_id: int) -> bool:
+    return enqueue(run_chunk, (chunk_id,))
+
+
+def _split(ids: list[int], size: int) -> list[list[int]]:
+    ids = sorted({int(i) for i in ids})
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+def plan_requirements(requirement_ids: list[int]) -> list[int]:
+    """Rescores these requirements in chunks any worker can take (after the commit)."""
+    return chunks.chunks_plan(
+        kind=ScoringChunk.Kind.REQUIREMENTS,
+        parts=_split(requirement_ids, REQUIREMENT_CHUNK),
+        enqueue=_enqueue_chunk,
+    )
+
+
+def plan_suppliers(supplier_ids: list[int]) -> list[int]:
+    """Rescores these suppliers in blocks (``blocks.score_suppliers``); when they are a large
+    share of all suppliers, rescores every open requirement instead."""
+    total = Supplier.objects.count()
+    if total and len(set(supplier_ids)) >= WHOLE_RESCORE_SHARE * total:
+        open_ids = Requirement.objects.filter(status=Requirement.Status.OPEN).values_list(
+            "id", flat=True
+        )
+        return plan_requirements(list(open_ids))
+    return chunks.chunks_plan(
+        kind=ScoringChunk.Kind.SUPPLIERS,
+        parts=_split(supplier_ids, blocks.SUPPLIER_BLOCK),
+        enqueue=_enqueue_chunk,
+    )
+
+
+# Short (well under the lease): a chunk lost with its worker is redone after the lease, not
+# after the broker's visibility timeout.
+@shared_task(soft_time_limit=100, time_limit=120, **RETRY)
+def run_chunk(chunk_id: int) -> dict:
+    chunk = chunks.chunk_claim(chunk_id)
+    if chunk is None:
+        return {"done": "already"}
+    ids = chunk.object_ids
+    if chunk.kind == ScoringChunk.Kind.REQUIREMENTS:
+        result = services.score_requirements(ids).as_dict()
+    elif chunk.kind == ScoringChunk.Kind.SUPPLIERS:
+        result = blocks.score_suppliers(ids).as_dict()
+    else:
+        result = {"readiness_rows": readiness.refresh_readiness(ids[0], ids[1])}
+    chunks.chunk_finish(chunk_id)
+    logger.info("run_chunk %s (%s, %s ids): %s", chunk_id, chunk.kind, len(ids), result)
+    return result
+
+
+@shared_task(acks_late=True, soft_time_limit=50, time_limit=60)
+def sweep_chunks() -> dict[str, int]:
+    """Beat, every minute: chunks lost with a worker (lease ran out) or never enqueued."""
+    counts = chunks.chunks_sweep(_enqueue_chunk)
+    if counts["enqueued"] or counts["dropped"]:
+        logger.warning("sweep_chunks: %s", counts)
+    return counts
+
+
 @shared_task(soft_time_limit=240, time_limit=300, **RETRY)
 def rescore_chunk(requirement_ids: list[int]) -> dict:
     stats = services.score_requirements(requirement_ids)
@@ -85,10 +151,6 @@ def rescore_all() -> dict:
         .values_list("id", flat=True)
     )
     supplier_ids = list(Supplier.objects.order_by("id").values_list("id", flat=True))
-    chunks = [
-        requirement_ids[i : i + REQUIREMENT_CHUNK]
-        for i in range(0, len(requirement_ids), REQUIREMENT_CHUNK)
-    ]
     supplier_chunks = [
         (supplier_ids[i], supplier_ids[min(i + SUPPLIER_CHUNK, len(supplier_ids)) - 1])
         for i in range(0, len(supplier_ids), SUPPLIER_CHUNK)
@@ -97,16 +159,13 @@ def rescore_all() -> dict:
     planned = [readiness.readiness_batch(low, high) for low, high in supplier_chunks]
     ReadinessSummary.objects.exclude(batch__in=planned).delete()
 
-    def enqueue() -> None:
-        for chunk in chunks:
-            rescore_chunk.delay(chunk)
-        for low, high in supplier_chunks:
-            readiness_chunk.delay(low, high)
-
-    transaction.on_commit(enqueue)
+    plan_requirements(requirement_ids)
+    chunks.chunks_plan(
+        kind=ScoringChunk.Kind.READINESS, parts=supplier_chunks, enqueue=_enqueue_chunk
+    )
     result = {
         "removed": removed,
-        "requirement_chunks": len(chunks),
+        "requirement_chunks": len(_split(requirement_ids, REQUIREMENT_CHUNK)),
         "supplier_chunks": len(supplier_chunks),
     }
     logger.info("rescore_all enqueued %s", result)

@@ -27,7 +27,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -85,6 +85,22 @@ def _through(name: str) -> tuple[type[models.Model], str, str]:
     source = through._meta.get_field(m2m.m2m_field_name()).attname
     target = through._meta.get_field(m2m.m2m_reverse_field_name()).attname
     return through, source, target
+
+
+def _insert_pairs(
+    through: type[models.Model], source: str, target: str, pairs: list[tuple[int, Any]]
+) -> None:
+    """Inserts link rows from two arrays, one statement per 10,000: no model instance per row
+    (with ``bulk_create`` they cost more than the rest of a large import)."""
+    table = through._meta.db_table
+    for start in range(0, len(pairs), 10_000):
+        part = pairs[start : start + 10_000]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({source}, {target}) "  # noqa: S608
+                "SELECT * FROM unnest(%s, %s)",
+                [[p[0] for p in part], [p[1] for p in part]],
+            )
 
 
 def _current_many(ids: list[int]) -> dict[str, dict[int, set[Any]]]:
@@ -220,14 +236,12 @@ def supplier_upsert_apply(*, plans: Sequence[UpsertPlan]) -> list[Supplier]:
         stale = [plan.supplier.pk for plan in changing if plan.outcome == UPDATED]
         for chunk in _chunks(stale):
             through.objects.filter(**{f"{source}__in": chunk}).delete()
-        through.objects.bulk_create(
-            [
-                through(**{source: plan.supplier.pk, target: target_id})
-                for plan in changing
-                for target_id in sorted(plan.many_changes[name])
-            ],
-            batch_size=CHUNK,
-        )
+        pairs = [
+            (plan.supplier.pk, target_id)
+            for plan in changing
+            for target_id in sorted(plan.many_changes[name])
+        ]
+        _insert_pairs(through, source, target, pairs)
 
     SupplierCertification.objects.bulk_create(
         [

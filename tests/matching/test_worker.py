@@ -127,5 +127,5 @@ def test_the_nightly_rescore_runs_in_chunks_on_the_worker(worker):
     make_requirement(processes=["INJ_MOULD"], required=["ISO9001"]).processes.set(["CNC_MILL"])
     tasks.rescore_all.delay()
     wait_for(lambda: ReadinessSummary.objects.exists(), logs=worker)
-    wait_for(lambda: "rescore_chunk of 4 requirements" in "".join(worker), logs=worker)
+    wait_for(lambda: "(requirements, 4 ids)" in "".join(worker), logs=worker)
     assert ReadinessSummary.objects.filter(kind="certification", code="ISO9001").exists()

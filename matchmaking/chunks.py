@@ -1,0 +1,101 @@
+"""The ledger of bulk scoring chunks (``ScoringChunk``): plan, claim with a lease, finish, sweep.
+
+A chunk is a row until its work is committed. The task that runs it claims a lease first
+(``chunk_claim``); if the worker dies (SIGKILL, a lost machine) the lease runs out and the sweep
+enqueues the chunk again, within ``MATCHMAKING_CHUNK_LEASE_SECONDS`` plus one sweep interval,
+instead of after the broker's visibility timeout. Every chunk's work is idempotent (it rescores
+from the current data), so the late redelivery of the lost message, or a duplicate, does nothing
+harmful: it finds the row gone and returns.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .models import ScoringChunk
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+SWEEP_BATCH = 500
+
+
+def lease_seconds() -> int:
+    # Must outlive the chunk task's hard time limit, or a slow chunk is run twice at once.
+    return int(getattr(settings, "MATCHMAKING_CHUNK_LEASE_SECONDS", 150))
+
+
+def chunks_plan(
+    *, kind: str, parts: Sequence[Sequence[int]], enqueue: Callable[[int], bool]
+) -> list[int]:
+    """Records one chunk per part and enqueues them once the current transaction commits (at
+    once outside one). ``enqueue(chunk_id)`` returns False when the broker is unreachable: the
+    chunk stays unenqueued and the sweep enqueues it later. Returns the chunk ids."""
+    rows = ScoringChunk.objects.bulk_create(
+        [ScoringChunk(kind=kind, object_ids=[int(i) for i in part]) for part in parts if part]
+    )
+    ids = [row.pk for row in rows]
+
+    def send() -> None:
+        _enqueue_all(ids, enqueue)
+
+    transaction.on_commit(send, robust=True)
+    return ids
+
+
+def _enqueue_all(ids: Sequence[int], enqueue: Callable[[int], bool]) -> int:
+    sent = []
+    for chunk_id in ids:
+        # Marked before publishing: with in-process tasks the chunk runs (and is deleted) inside
+        # ``enqueue``; a mark after it would find nothing, or race the worker's claim.
+        ScoringChunk.objects.filter(pk=chunk_id).update(enqueued_at=timezone.now())
+        if not enqueue(chunk_id):
+            ScoringChunk.objects.filter(pk=chunk_id, lease_until=None).update(enqueued_at=None)
+            break  # the broker is gone: the sweep sends the rest
+        sent.append(chunk_id)
+    return len(sent)
+
+
+def chunk_claim(chunk_id: int) -> ScoringChunk | None:
+    """Takes the chunk's lease (a new one if a previous run's ran out); None if it is done."""
+    now = timezone.now()
+    updated = ScoringChunk.objects.filter(pk=chunk_id).update(
+        lease_until=now + timedelta(seconds=lease_seconds()),
+        attempts=F("attempts") + 1,
+    )
+    if not updated:
+        return None
+    return ScoringChunk.objects.get(pk=chunk_id)
+
+
+def chunk_finish(chunk_id: int) -> None:
+    ScoringChunk.objects.filter(pk=chunk_id).delete()
+
+
+def chunks_sweep(enqueue: Callable[[int], bool]) -> dict[str, int]:
+    """Enqueues again the chunks whose lease ran out (their worker died) and the chunks never
+    enqueued (broker down); gives up, loudly, on a chunk that failed ``MAX_ATTEMPTS`` times."""
+    now = timezone.now()
+    stuck = ScoringChunk.objects.filter(Q(lease_until__lt=now) | Q(enqueued_at=None))
+    failed = list(stuck.filter(attempts__gte=MAX_ATTEMPTS).values_list("pk", flat=True))
+    if failed:
+        logger.error("scoring chunks %s failed %s times: dropped", failed, MAX_ATTEMPTS)
+        ScoringChunk.objects.filter(pk__in=failed).delete()
+    ids = list(
+        stuck.filter(attempts__lt=MAX_ATTEMPTS)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    # Cleared first: the lease is void, and the chunk waits in the queue like a new one.
+    ScoringChunk.objects.filter(pk__in=ids).filter(
+        Q(lease_until__lt=now) | Q(enqueued_at=None)
+    ).update(lease_until=None)
+    enqueued = _enqueue_all(ids, enqueue)
+    return {"enqueued": enqueued, "dropped": len(failed), "left": ScoringChunk.objects.count()}
