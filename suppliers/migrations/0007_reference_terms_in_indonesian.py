@@ -13,7 +13,7 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("suppliers", "0004_verification_records")]
+    dependencies = [("suppliers", "0006_import_jobs")]
 
     operations = [
         migrations.RunPython(load, migrations.RunPython.noop),
