@@ -7,9 +7,9 @@ content, never from its name."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
-import unicodedata
 
 import filetype
 from django.core.exceptions import ValidationError
