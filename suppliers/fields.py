@@ -73,6 +73,7 @@ class Field:
     identity: bool = False  # part of what the ministry verified
     audience: Audience = Audience.PUBLIC
     min_value: int | None = None  # lowest number accepted, when above the model's own range
+    max_value: int | None = None  # highest number accepted, when below the model's own range
 
     @property
     def scalar(self) -> bool:
@@ -147,8 +148,8 @@ class Definition:
 
     def number_range(self, name: str) -> tuple[int | None, int | None]:
         """The lowest and highest number the field takes: its model field's validators (which
-        include the database column's range) and the declared ``min_value``."""
-        low, high = self[name].min_value, None
+        include the database column's range) and the declared ``min_value`` / ``max_value``."""
+        low, high = self[name].min_value, self[name].max_value
         for validator in self.model_field(name).validators:
             if isinstance(validator, MinValueValidator):
                 low = validator.limit_value if low is None else max(low, validator.limit_value)

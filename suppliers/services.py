@@ -67,13 +67,16 @@ def supplier_create(*, owner: User | None, data: dict[str, Any]) -> Supplier:
 
 
 @transaction.atomic
-def supplier_update(*, supplier: Supplier, data: dict[str, Any]) -> Supplier:
+def supplier_update(
+    *, supplier: Supplier, data: dict[str, Any], by: User | None = None
+) -> Supplier:
     """Saves changes; a new NIB, legal name or province sends a verified company back to the
-    ministry's queue (``verification.identity_recheck``)."""
+    ministry's queue (``verification.identity_recheck``). ``by``: who changed it, when not one
+    of the firm's members (an administrator in the admin)."""
     before = verification.stored_values(supplier, Supplier.identity_fields)
     many = _apply(supplier, data)
     _save(supplier, many, data)
-    verification.identity_recheck(firm=supplier, before=before)
+    verification.identity_recheck(firm=supplier, before=before, by=by)
     return supplier
 
 
@@ -103,6 +106,24 @@ def certification_add(
         certification.document = document
     certification.full_clean()
     certification.save()
+    supplier.save(update_fields=["updated_at"])
+    supplier_changed.send(sender=Supplier, supplier_id=supplier.pk)
+    return certification
+
+
+@transaction.atomic
+def certification_update(
+    *, certification: SupplierCertification, data: dict[str, Any]
+) -> SupplierCertification:
+    """Changes a certificate held (its number, issuer, end date or document; the admin)."""
+    allowed = {"cert_type", "number", "issuer", "valid_until", "document"}
+    for name, value in data.items():
+        if name not in allowed:
+            raise ValueError(f"Unknown certification field: {name}")
+        setattr(certification, name, value)
+    certification.full_clean()
+    certification.save()
+    supplier = certification.supplier
     supplier.save(update_fields=["updated_at"])
     supplier_changed.send(sender=Supplier, supplier_id=supplier.pk)
     return certification

@@ -107,9 +107,12 @@ def field_errors(values: Mapping[str, Any], *, today: date | None = None) -> Err
             errors.setdefault("contact_phone", []).extend(exc.messages)
     province, regency = values.get("province"), values.get("regency")
     # Only with the regency row in hand (a code alone cannot say its province without a query).
-    if province is not None and hasattr(regency, "province_id"):
-        if regency.province_id != getattr(province, "pk", province):
-            _add(errors, "regency", _("This regency or city is not in the chosen province."))
+    if (
+        province is not None
+        and hasattr(regency, "province_id")
+        and regency.province_id != getattr(province, "pk", province)
+    ):
+        _add(errors, "regency", _("This regency or city is not in the chosen province."))
     return errors
 
 
@@ -132,9 +135,9 @@ def supplier_validate(
 
     ``names``: the fields being set (their own rules apply); the required fields are checked on
     the whole record, as the form checks them; the regency is checked against the province when
-    either is among ``changed`` (default: ``names``). ``fast`` (bulk writes): reference rows were read
-    from the database and the NIB is the caller's key, so the per-row existence and uniqueness
-    queries are skipped."""
+    either is among ``changed`` (default: ``names``). ``fast`` (bulk writes): reference rows
+    were read from the database and the NIB is the caller's key, so the per-row existence and
+    uniqueness queries are skipped."""
     errors: Errors = {}
     try:
         if fast:

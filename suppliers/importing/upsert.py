@@ -1,11 +1,11 @@
 """Bulk create-or-update of suppliers by NIB: the write service behind the CSV import and
 ``seed_demo``.
 
-Every item is checked with ``validation.supplier_validate``, as ``services.supplier_create`` does, but
-existing companies, their lists and certifications are read once per batch instead of once per
-row, so thousands of rows take seconds. Two steps, so that a caller can add its own problems
-before anything is written: ``supplier_upsert_plan`` only reads, ``supplier_upsert_apply``
-writes the plans that have no problem.
+Every item is checked with ``validation.supplier_validate``, as ``services.supplier_create``
+does, but existing companies, their lists and certifications are read once per batch instead of
+once per row, so thousands of rows take seconds. Two steps, so that a caller can add its own
+problems before anything is written: ``supplier_upsert_plan`` only reads,
+``supplier_upsert_apply`` writes the plans that have no problem.
 
 Update rules (the CSV import documents them to its users):
 - a field left out of ``SupplierUpsert.fields`` keeps its stored value (an empty cell means

@@ -142,7 +142,9 @@ class RequirementViewSet(ApiViewMixin, viewsets.GenericViewSet):
 
     def partial_update(self, request, pk=None, *args, **kwargs):
         requirement = self._own(pk)
-        serializer = RequirementWriteSerializer(data=request.data, partial=True)
+        serializer = RequirementWriteSerializer(
+            data=request.data, partial=True, context={"requirement": requirement}
+        )
         serializer.is_valid(raise_exception=True)
         services.requirement_update(
             requirement=requirement, changed_by=request.user, data=serializer.service_data()
