@@ -101,6 +101,19 @@ class RequirementAdminForm(forms.ModelForm):
                 self.add_error(name, messages)
         return cleaned
 
+    def _post_clean(self) -> None:
+        # The model's own clean() repeats the price rule: say it once.
+        super()._post_clean()
+        for errors in self._errors.values():
+            texts: list[str] = []
+            kept = []
+            for error in errors.as_data():
+                text = " ".join(error.messages)
+                if text not in texts:
+                    texts.append(text)
+                    kept.append(error)
+            errors.data = kept
+
     @staticmethod
     def _today():
         return timezone.localdate()

@@ -26,5 +26,12 @@ def on_supplier_changed(*, supplier_id: int, **kwargs) -> None:
     supplier_changed(supplier_id)
 
 
+def on_suppliers_bulk_saved(*, supplier_ids: list[int], **kwargs) -> None:
+    """An import or a partner API write saved suppliers in bulk: each is rescored like a single
+    edit (debounced), instead of waiting for the nightly run."""
+    for supplier_id in supplier_ids:
+        supplier_changed(supplier_id)
+
+
 def on_requirement_changed(*, requirement_id: int, **kwargs) -> None:
     requirement_changed(requirement_id)

@@ -94,8 +94,11 @@ class SupplierCertificationInline(admin.TabularInline):
 def save_certifications(formset: forms.BaseModelFormSet) -> None:
     """The admin's certificate rows through the certification services (which rescore the
     company's matches), never by the formset's own save."""
+    # What the admin's history message lists (as the formset's own save would set them).
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
     for form in formset.deleted_forms:
         if form.instance.pk is not None:
+            formset.deleted_objects.append(form.instance)
             services.certification_delete(certification=form.instance)
     for form in formset.forms:
         if form in formset.deleted_forms or not form.has_changed():
@@ -112,11 +115,13 @@ def save_certifications(formset: forms.BaseModelFormSet) -> None:
                 valid_until=values["valid_until"],
                 document=document,
             )
+            formset.new_objects.append(form.instance)
         else:
             values = {name: values[name] for name in form.changed_data if name in values}
             if values.get("document") is False:  # "clear" ticked
                 values["document"] = ""
             services.certification_update(certification=form.instance, data=values)
+            formset.changed_objects.append((form.instance, form.changed_data))
 
 
 class SupplierPhotoInline(admin.TabularInline):
