@@ -276,7 +276,7 @@ def requirement_create(
     data: dict[str, Any],
 ) -> Requirement:
     """A new draft; publish it with ``requirement_publish``."""
-    raise_errors(requirement_errors(data))
+    raise_errors(requirement_errors(data, manufacturer=manufacturer))
     requirement = Requirement(manufacturer=manufacturer, created_by=created_by)
     many = _apply_requirement(requirement, data)
     _save_requirement(requirement, many)

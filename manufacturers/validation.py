@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from suppliers.fields import Kind
 
 from .fields import REQUIREMENT, REQUIREMENT_FORM
-from .models import Requirement
+from .models import Manufacturer, Requirement
 
 Errors = dict[str, list[str]]
 
@@ -61,15 +61,30 @@ def requirement_errors(
     data: Mapping[str, Any],
     *,
     requirement: Requirement | None = None,
+    manufacturer: Manufacturer | None = None,
     partial: bool = False,
     today: date | None = None,
 ) -> Errors:
     """field -> the form's messages for ``data`` (the values being set; lists as reference rows).
 
-    ``requirement``: the stored requirement being edited (None: a new one); ``partial``: fields
-    left out keep their stored value, so only those given are checked for being required."""
+    ``requirement``: the stored requirement being edited (None: a new one); ``manufacturer``:
+    the buyer it belongs to, when known (its references are unique); ``partial``: fields left
+    out keep their stored value, so only those given are checked for being required."""
     today = today or timezone.localdate()
     errors: Errors = {}
+    if manufacturer is None and requirement is not None:
+        manufacturer = requirement.manufacturer
+    reference = data.get("reference")
+    if manufacturer is not None and isinstance(reference, str) and reference:
+        clash = Requirement.objects.filter(manufacturer=manufacturer, reference=reference)
+        if requirement is not None and requirement.pk is not None:
+            clash = clash.exclude(pk=requirement.pk)
+        if clash.exists():
+            _add(
+                errors,
+                "reference",
+                [_("Your company already has a requirement with this reference.")],
+            )
     for spec in EDITABLE:
         name = spec.name
         if name not in data:

@@ -87,9 +87,13 @@ class RequirementSerializer(serializers.ModelSerializer):
 
 
 def _write_field(spec: Field) -> serializers.Field:
-    # Every field optional here: which are required, lengths and ranges are the form's rules
+    # Lengths and ranges are the form's rules
     # (``manufacturers.validation``), checked in ``validate`` with the form's messages.
+    # Required fields are listed as such in the schema; a blank or null one gets the rules'
+    # message.
     optional = {"required": False, "allow_null": True}
+    if spec.required:
+        optional = {"required": True}
     if spec.kind is Kind.TEXT:
         return serializers.CharField(allow_blank=True, **optional)
     if spec.kind is Kind.CODE:
@@ -120,10 +124,37 @@ class RequirementWriteSerializer(serializers.Serializer):
             spec.name: _write_field(spec) for spec in REQUIREMENT if spec.form == REQUIREMENT_FORM
         }
 
-    def validate(self, attrs: dict) -> dict:
-        errors = requirement_errors(
-            attrs, requirement=self.context.get("requirement"), partial=self.partial
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            # Every problem at once, as the form shows them: the rules on the fields that could
+            # be read, beside the fields that could not.
+            if not isinstance(exc.detail, dict) or not hasattr(data, "get"):
+                raise
+            readable = {}
+            for name, field in self.fields.items():
+                if name in exc.detail or name not in data:
+                    continue
+                try:
+                    readable[name] = field.run_validation(data[name])
+                except serializers.ValidationError:
+                    continue
+            errors = dict(exc.detail)
+            for name, messages in self._rule_errors(readable, partial=True).items():
+                errors.setdefault(name, messages)
+            raise serializers.ValidationError(errors) from exc
+
+    def _rule_errors(self, attrs: dict, *, partial: bool) -> dict[str, list[str]]:
+        return requirement_errors(
+            attrs,
+            requirement=self.context.get("requirement"),
+            manufacturer=self.context.get("manufacturer"),
+            partial=partial,
         )
+
+    def validate(self, attrs: dict) -> dict:
+        errors = self._rule_errors(attrs, partial=self.partial)
         if errors:
             raise serializers.ValidationError(errors)
         # An empty optional text is stored as "" (the column is not nullable).

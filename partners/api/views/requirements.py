@@ -131,7 +131,9 @@ class RequirementViewSet(ApiViewMixin, viewsets.GenericViewSet):
             raise exceptions.PermissionDenied(
                 _("Join a buyer company to post requirements."), code="not_buyer"
             )
-        serializer = RequirementWriteSerializer(data=request.data)
+        serializer = RequirementWriteSerializer(
+            data=request.data, context={"manufacturer": membership.manufacturer}
+        )
         serializer.is_valid(raise_exception=True)
         requirement = services.requirement_create(
             manufacturer=membership.manufacturer,
