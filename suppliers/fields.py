@@ -10,8 +10,8 @@ from ``SUPPLIER`` instead of keeping its own:
 - the partner API: the serializers' fields and the selector's columns (``config/api/``).
 
 What a field is (its type, length, validators, label) stays on the model; ``Definition`` gives
-each door the model field too (``model_field``), so the rules the doors check can later be
-derived from here as well. Requirements and manufacturers are declared the same way in
+each door the model field too (``model_field``), and the rules every door checks are derived
+from both (``suppliers/validation.py``, ``manufacturers/validation.py``). Requirements and manufacturers are declared the same way in
 ``manufacturers/fields.py``.
 """
 
@@ -187,8 +187,8 @@ SUPPLIER = Definition(
             audience=Audience.MANAGED,
         ),
         Field("size_class", CODE, form=COMPANY, csv=Column("size_class", 3)),
-        # Required by the form; the import and the API still accept a company without a
-        # province or regency (their rules are not yet derived from here).
+        # Required on every door (``validation``); in the import a regency code gives its
+        # province.
         Field(
             "province",
             CODE,
@@ -212,7 +212,6 @@ SUPPLIER = Definition(
             form=CERTIFICATIONS,
             csv=Column("certifications", 11),
         ),
-        # The form asks for at least 1; the import and the API still take 0.
         Field(
             "capacity_per_month",
             NUMBER,
