@@ -1,7 +1,10 @@
+from django import forms
 from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from suppliers import verification
-
+from . import services
+from .fields import MANUFACTURER_FIELDS, REQUIREMENT_FIELDS, REQUIREMENT_M2M_FIELDS
 from .models import (
     Manufacturer,
     ManufacturerInvitation,
@@ -10,6 +13,7 @@ from .models import (
     RequirementAttachment,
     RequirementRevision,
 )
+from .validation import requirement_errors
 
 
 class MemberInline(admin.TabularInline):
@@ -36,11 +40,16 @@ class ManufacturerAdmin(admin.ModelAdmin):
     inlines = [MemberInline]
 
     def save_model(self, request, obj, form, change) -> None:
-        # A new name or NPWP of a verified buyer sends it back to the queue, as from its form.
-        before = verification.stored_values(obj, Manufacturer.identity_fields) if change else None
-        super().save_model(request, obj, form, change)
-        if before is not None:
-            verification.identity_recheck(firm=obj, before=before, by=request.user)
+        # Through the write services, as from its form: a new name or NPWP of a verified buyer
+        # sends it back to the queue.
+        data = {
+            name: value for name, value in form.cleaned_data.items() if name in MANUFACTURER_FIELDS
+        }
+        if change:
+            services.manufacturer_update(manufacturer=obj, data=data, by=request.user)
+        else:
+            created = services.manufacturer_create(owner=None, data=data)
+            obj.pk, obj._state = created.pk, created._state
 
 
 @admin.register(ManufacturerInvitation)
@@ -64,8 +73,55 @@ class RevisionInline(admin.TabularInline):
     readonly_fields = fields
 
 
+EDITABLE = [*REQUIREMENT_FIELDS, *REQUIREMENT_M2M_FIELDS]
+
+
+class RequirementAdminForm(forms.ModelForm):
+    """The requirement's rules (``validation``) with the form's messages, as on every door."""
+
+    class Meta:
+        model = Requirement
+        fields = ["manufacturer", *EDITABLE]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        # Before ``_post_clean`` the instance still holds the stored values.
+        stored = self.instance if self.instance.pk else None
+        data = {name: cleaned[name] for name in EDITABLE if name in cleaned}
+        errors = requirement_errors(data, requirement=stored)
+        needed_by = cleaned.get("needed_by")
+        if stored is not None and stored.is_closed:
+            self.add_error(None, _("This requirement is closed and can no longer be changed."))
+        elif stored is not None and stored.is_open and needed_by and needed_by < self._today():
+            errors.setdefault(
+                "needed_by", [_("The needed-by date has passed; choose a date from today on.")]
+            )
+        for name, messages in errors.items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, messages)
+        return cleaned
+
+    def _post_clean(self) -> None:
+        # The model's own clean() repeats the price rule: say it once.
+        super()._post_clean()
+        for errors in self._errors.values():
+            texts: list[str] = []
+            kept = []
+            for error in errors.as_data():
+                text = " ".join(error.messages)
+                if text not in texts:
+                    texts.append(text)
+                    kept.append(error)
+            errors.data = kept
+
+    @staticmethod
+    def _today():
+        return timezone.localdate()
+
+
 @admin.register(Requirement)
 class RequirementAdmin(admin.ModelAdmin):
+    form = RequirementAdminForm
     # Status changes go through the services (publish/close), so they are read-only here.
     list_display = ["reference", "title", "manufacturer", "component", "status", "needed_by"]
     list_filter = ["status", "close_reason", "component__parent"]
@@ -79,3 +135,25 @@ class RequirementAdmin(admin.ModelAdmin):
         "preferred_certifications",
     ]
     inlines = [AttachmentInline, RevisionInline]
+
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
+        # The buyer of a requirement is fixed once it exists (as in the form and the API).
+        fixed = ["manufacturer", "created_by"] if obj is not None else ["created_by"]
+        return [*self.readonly_fields, *fixed]
+
+    def save_model(self, request, obj, form, change) -> None:
+        # Through the write services, as every other door: the same rules, a revision of what
+        # changed on an open requirement, the rescoring of its matches.
+        data = {name: value for name, value in form.cleaned_data.items() if name in EDITABLE}
+        if change:
+            services.requirement_update(requirement=obj, changed_by=request.user, data=data)
+        else:
+            created = services.requirement_create(
+                manufacturer=form.cleaned_data["manufacturer"], created_by=request.user, data=data
+            )
+            obj.pk, obj._state = created.pk, created._state
+
+    def save_related(self, request, form, formsets, change) -> None:
+        # The lists were set by the service; only the inline rows remain.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)

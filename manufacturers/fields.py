@@ -16,6 +16,7 @@ TEXT, NUMBER, DATE, CODE, CODES = Kind.TEXT, Kind.NUMBER, Kind.DATE, Kind.CODE, 
 REQUIREMENT_FORM = "requirement"
 MANUFACTURER_FORM = "manufacturer"
 OWNER = Audience.OWNER
+PRICE_MAX = 10**15  # a unit price in IDR; far above any real part, below the column's range
 
 # In the order of the API's representation. The import's header is a documented contract, so
 # ``min_local_content_pct`` (no column) is set through the form and the API only.
@@ -56,6 +57,7 @@ REQUIREMENT = Definition(
             csv=Column("annual_volume", 9),
             required=True,
             min_value=1,
+            max_value=2_000_000_000,
         ),
         Field(
             "target_price_min_idr",
@@ -63,6 +65,7 @@ REQUIREMENT = Definition(
             form=REQUIREMENT_FORM,
             csv=Column("target_price_min_idr", 10),
             audience=OWNER,
+            max_value=PRICE_MAX,
         ),
         Field(
             "target_price_max_idr",
@@ -70,6 +73,7 @@ REQUIREMENT = Definition(
             form=REQUIREMENT_FORM,
             csv=Column("target_price_max_idr", 11),
             audience=OWNER,
+            max_value=PRICE_MAX,
         ),
         Field("needed_by", DATE, form=REQUIREMENT_FORM, csv=Column("needed_by", 12), required=True),
         Field(

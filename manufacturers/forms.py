@@ -1,12 +1,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from suppliers.models import CertificationType, ComponentCategory, Material, Process, Province
@@ -14,6 +12,7 @@ from suppliers.validators import upload_attrs
 
 from .fields import MANUFACTURER_FIELDS, REQUIREMENT, REQUIREMENT_FIELDS, REQUIREMENT_M2M_FIELDS
 from .models import Manufacturer, Requirement
+from .validation import requirement_errors
 from .validators import (
     ATTACHMENT_EXTENSIONS,
     ATTACHMENT_MAX_BYTES,
@@ -136,6 +135,11 @@ class ManufacturerForm(forms.ModelForm):
         return value
 
 
+def _limits(name: str) -> dict[str, int | None]:
+    low, high = REQUIREMENT.number_range(name)
+    return {"min_value": low, "max_value": high}
+
+
 class RequirementForm(forms.Form):
     """Field-by-field, not a ModelForm: the services own saving and revisions. Its fields are
     those of ``fields.REQUIREMENT`` (checked by the tests); which are required comes from there."""
@@ -161,23 +165,20 @@ class RequirementForm(forms.Form):
     )
     annual_volume = forms.IntegerField(
         label=_("Annual volume (units)"),
-        min_value=1,
-        max_value=2_000_000_000,
+        **_limits("annual_volume"),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     target_price_min_idr = forms.IntegerField(
         label=_("Target unit price from (IDR)"),
         required=False,
-        min_value=0,
-        max_value=10**15,
+        **_limits("target_price_min_idr"),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         help_text=_("Only you see the price; suppliers do not."),
     )
     target_price_max_idr = forms.IntegerField(
         label=_("Target unit price to (IDR)"),
         required=False,
-        min_value=0,
-        max_value=10**15,
+        **_limits("target_price_max_idr"),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     needed_by = forms.DateField(
@@ -189,8 +190,7 @@ class RequirementForm(forms.Form):
     min_local_content_pct = forms.IntegerField(
         label=_("Minimum local content (TKDN %)"),
         required=False,
-        min_value=0,
-        max_value=100,
+        **_limits("min_local_content_pct"),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     description = forms.CharField(
@@ -231,32 +231,18 @@ class RequirementForm(forms.Form):
     def clean_component(self) -> ComponentCategory:
         return ComponentCategory.objects.get(pk=self.cleaned_data["component"])
 
-    def clean_needed_by(self) -> date:
-        value = self.cleaned_data["needed_by"]
-        # An old draft whose date has passed can still be saved; a date the buyer types must
-        # not already be in the past.
-        if "needed_by" in self.changed_data and value < timezone.localdate():
-            raise ValidationError(_("Choose a date from today on."), code="needed_by_past")
-        return value
-
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         for name, model in self.M2M.items():
             if name in data:
                 data[name] = list(model.objects.filter(pk__in=data[name]))
-        low, high = data.get("target_price_min_idr"), data.get("target_price_max_idr")
-        if low is not None and high is not None and low > high:
-            self.add_error(
-                "target_price_max_idr",
-                _("The upper price must be at least the lower price."),
-            )
-        required = {c.pk for c in data.get("required_certifications", [])}
-        preferred = {c.pk for c in data.get("preferred_certifications", [])}
-        if required & preferred:
-            self.add_error(
-                "preferred_certifications",
-                _("A certification cannot be both must-have and nice-to-have."),
-            )
+        # The rules every door shares (``validation``); a field that failed its own check is not
+        # told twice.
+        for name, messages in requirement_errors(data, requirement=self.requirement).items():
+            if name in self.errors:
+                continue
+            for message in messages:
+                self.add_error(name, message)
         return data
 
     def service_data(self) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.db.models import Model
 from django.db.models.functions import Lower
@@ -28,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from suppliers.fields import Field, Kind
+from suppliers.fields import Kind
 from suppliers.importing.csv_common import (
     CREATED,
     UNCHANGED,
@@ -48,6 +49,7 @@ from . import services
 from .fields import MANUFACTURER, REQUIREMENT
 from .models import Manufacturer, Requirement
 from .signals import batched, requirement_batch
+from .validation import requirement_errors
 
 COLUMNS = REQUIREMENT.header
 # Field name -> CSV column; "name" is the manufacturer's (when the import creates one).
@@ -58,7 +60,8 @@ UNKNOWN_CODE = {
     Province: _lazy("Unknown province: %(code)s (use the Kemendagri code, e.g. 32)."),
 }
 
-_WHOLE_NUMBER = re.compile(r"^\d+$")
+_WHOLE_NUMBER = re.compile(r"^[-+]?\d+$")
+OWNER_COLUMN = next(spec.csv.name for spec in REQUIREMENT if spec.kind is Kind.OWNER)
 
 
 @dataclass(kw_only=True)
@@ -108,44 +111,36 @@ class References:
 def _whole_number(text: str, column: str, problems: list[Problem]) -> int | None:
     digits = text.replace(".", "").replace(",", "")
     if not _WHOLE_NUMBER.match(digits):
-        problems.append(Problem(column, _("%(value)s is not a whole number.") % {"value": text}))
+        # The form's message (Django's IntegerField).
+        problems.append(Problem(column, _("Enter a whole number.")))
         return None
     return int(digits)
-
-
-def _max_length(spec: Field) -> int | None:
-    # The buyer is named by the manufacturer's name.
-    if spec.kind is Kind.OWNER:
-        return MANUFACTURER.model_field("name").max_length
-    return REQUIREMENT.model_field(spec.name).max_length
 
 
 def parse_row(
     cells: dict[str, str], refs: References, today: date
 ) -> tuple[dict[str, Any], list[Problem]]:
-    """The service data of one row (only the cells given) and the problems found, each cell
-    parsed by its field's kind (``fields.REQUIREMENT``), left to right."""
+    """The service data of one row (only the cells given) and the problems found: each cell
+    parsed by its field's kind (``fields.REQUIREMENT``), then the values checked with the rules
+    of every door (``validation.requirement_errors``, the form's messages), named by column."""
     problems: list[Problem] = []
     data: dict[str, Any] = {}
+    unreadable: set[str] = set()
     for spec in REQUIREMENT.in_header_order:
         name, column = spec.name, spec.csv.name
         text = cells[column]
         if not text:
-            if spec.required:
-                problems.append(Problem(column, _("This column is required.")))
             continue
-        if spec.kind in (Kind.TEXT, Kind.OWNER):
-            limit = _max_length(spec)
-            if limit and len(text) > limit:
-                problems.append(
-                    Problem(column, _("At most %(limit)d characters.") % {"limit": limit})
-                )
-            if spec.kind is Kind.TEXT:
-                data[name] = text
+        if spec.kind is Kind.OWNER:
+            limit = MANUFACTURER.model_field("name").max_length
+            _check_owner(text, limit, column, problems)
+        elif spec.kind is Kind.TEXT:
+            data[name] = text
         elif spec.kind is Kind.CODE:
             model = REQUIREMENT.related_model(name)
             data[name] = refs.find(model, text)
             if data[name] is None:
+                unreadable.add(name)
                 problems.append(Problem(column, UNKNOWN_CODE[model] % {"code": text}))
         elif spec.kind is Kind.CODES:
             model = REQUIREMENT.related_model(name)
@@ -160,55 +155,36 @@ def parse_row(
         elif spec.kind is Kind.NUMBER:
             value = _whole_number(text, column, problems)
             if value is None:
-                continue
-            if spec.min_value is not None and value < spec.min_value:
-                problems.append(
-                    Problem(column, _("Must be at least %(limit)s.") % {"limit": spec.min_value})
-                )
-            data[name] = value
+                unreadable.add(name)
+            else:
+                data[name] = value
         elif spec.kind is Kind.DATE:
             data[name] = parse_date(text)
             if data[name] is None:
+                unreadable.add(name)
                 problems.append(
                     Problem(column, _("The date must be a real date written YYYY-MM-DD."))
                 )
         else:  # pragma: no cover - a kind added to REQUIREMENT needs its parser here
             raise ValueError(f"No parser for {name} ({spec.kind})")
-    problems.extend(_row_rules(data, today))
+    if not cells.get(OWNER_COLUMN):
+        problems.append(Problem(OWNER_COLUMN, _("This field is required.")))
+    # An empty required cell is "not given": the rules say it is required. A cell that could not
+    # be read already has its problem.
+    checked = {name: value for name, value in data.items() if name not in unreadable}
+    errors = requirement_errors(checked, today=today)
+    for name in unreadable:
+        errors.pop(name, None)
+    problems.extend(problems_from_errors(errors, COLUMN_OF_FIELD))
     return data, problems
 
 
-def _row_rules(data: dict[str, Any], today: date) -> list[Problem]:
-    """What a row must satisfy beyond each cell: the form's rules across fields, and a date
-    ahead (the import publishes what it creates)."""
-    problems = []
-    required = {c.pk for c in data.get("required_certifications", [])}
-    preferred = {c.pk for c in data.get("preferred_certifications", [])}
-    if required & preferred:
-        problems.append(
-            Problem(
-                "preferred_certifications",
-                _("%(codes)s cannot be both required and preferred.")
-                % {"codes": ", ".join(sorted(required & preferred))},
-            )
-        )
-    low, high = data.get("target_price_min_idr"), data.get("target_price_max_idr")
-    if low is not None and high is not None and low > high:
-        problems.append(
-            Problem(
-                "target_price_max_idr",
-                _("The upper price must be at least the lower price."),
-            )
-        )
-    needed_by = data.get("needed_by")
-    if needed_by is not None and needed_by < today:
-        problems.append(
-            Problem(
-                "needed_by",
-                _("The date has passed; an open requirement needs a date from today on."),
-            )
-        )
-    return problems
+def _check_owner(text: str, limit: int | None, column: str, problems: list[Problem]) -> None:
+    try:
+        if limit:
+            MaxLengthValidator(limit)(text)
+    except ValidationError as exc:
+        problems.extend(Problem(column, message) for message in exc.messages)
 
 
 def _differs(requirement: Requirement, data: dict[str, Any]) -> bool:

@@ -2,7 +2,9 @@
 seed all call these.
 
 The requirement services below are the only place a requirement is created, edited, published
-or closed, so the matching engine hooks its rescoring (``transaction.on_commit``) here.
+or closed, so the matching engine hooks its rescoring (``transaction.on_commit``) here, and they
+check every value with ``validation.requirement_errors`` whatever the door (form, CSV import,
+partner API, admin).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from .models import (
     RequirementRevision,
 )
 from .signals import requirement_changed
+from .validation import raise_errors, requirement_errors
 from .validators import normalize_npwp
 
 INVITATION_DAYS = 14
@@ -80,7 +83,9 @@ def manufacturer_create(*, owner: User | None, data: dict[str, Any]) -> Manufact
 
 
 @transaction.atomic
-def manufacturer_update(*, manufacturer: Manufacturer, data: dict[str, Any]) -> Manufacturer:
+def manufacturer_update(
+    *, manufacturer: Manufacturer, data: dict[str, Any], by: User | None = None
+) -> Manufacturer:
     """Saves changes; a new name or NPWP sends a verified manufacturer back to the ministry's
     queue (``suppliers.verification.identity_recheck``): its open requirements are hidden from
     UMKM and it exchanges no contacts until the ministry verifies it again."""
@@ -88,7 +93,7 @@ def manufacturer_update(*, manufacturer: Manufacturer, data: dict[str, Any]) -> 
     _apply_manufacturer(manufacturer, data)
     manufacturer.full_clean()
     manufacturer.save()
-    verification.identity_recheck(firm=manufacturer, before=before)
+    verification.identity_recheck(firm=manufacturer, before=before, by=by)
     return manufacturer
 
 
@@ -271,6 +276,7 @@ def requirement_create(
     data: dict[str, Any],
 ) -> Requirement:
     """A new draft; publish it with ``requirement_publish``."""
+    raise_errors(requirement_errors(data, manufacturer=manufacturer))
     requirement = Requirement(manufacturer=manufacturer, created_by=created_by)
     many = _apply_requirement(requirement, data)
     _save_requirement(requirement, many)
@@ -287,6 +293,7 @@ def requirement_update(
         raise ValidationError(
             _("This requirement is closed and can no longer be changed."), code="closed"
         )
+    raise_errors(requirement_errors(data, requirement=requirement, partial=True))
     before = _snapshot(requirement)
     many = _apply_requirement(requirement, data)
     if requirement.is_open:

@@ -13,6 +13,9 @@ class MatchmakingConfig(AppConfig):
         from . import triggers
 
         supplier_changed.connect(triggers.on_supplier_changed, dispatch_uid="matchmaking.supplier")
+        suppliers_bulk_saved.connect(
+            triggers.on_suppliers_bulk_saved, dispatch_uid="matchmaking.suppliers_bulk"
+        )
         requirement_changed.connect(
             triggers.on_requirement_changed, dispatch_uid="matchmaking.requirement"
         )

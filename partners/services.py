@@ -187,15 +187,19 @@ def _raise(errors: dict[str, list[str]]) -> None:
 
 
 def _plan(values: dict[str, str], existing: Supplier | None):
-    """The CSV import's own parsing and validation, then its create-or-update plan."""
+    """The CSV import's own parsing and validation (``suppliers.validation``, the form's rules),
+    then its create-or-update plan."""
     values = {name: (values.get(name) or "").strip() for name in SUPPLIER.names()}
     if existing is not None:
         values["nib"] = existing.nib
         values["legal_name"] = values["legal_name"] or existing.legal_name
     item, errors = parse_row(values, References())
-    _raise(errors)
     [plan] = supplier_upsert_plan(items=[item])
-    _raise(plan.errors)
+    # Every problem at once, as the import reports a row: the rules on what could be read (a
+    # value that could not be read has its problem already).
+    for name, messages in plan.errors.items():
+        errors.setdefault(name, messages)
+    _raise(errors)
     return plan
 
 

@@ -1,5 +1,9 @@
+from django import forms
 from django.contrib import admin
 
+from . import services
+from .fields import M2M_FIELDS, PROFILE_FIELDS, SUPPLIER
+from .forms import ProfileRulesMixin
 from .models import (
     CertificateReminder,
     CertificationType,
@@ -19,7 +23,7 @@ from .models import (
     VerificationDecision,
     VerificationReview,
 )
-from .verification import identity_recheck, stored_values
+from .validation import required_errors
 
 
 class RegencyInline(admin.TabularInline):
@@ -89,14 +93,69 @@ class SupplierCertificationInline(admin.TabularInline):
     fields = ["cert_type", "number", "issuer", "valid_until", "document"]
 
 
+def save_certifications(formset: forms.BaseModelFormSet) -> None:
+    """The admin's certificate rows through the certification services (which rescore the
+    company's matches), never by the formset's own save."""
+    # What the admin's history message lists (as the formset's own save would set them).
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    for form in formset.deleted_forms:
+        if form.instance.pk is not None:
+            formset.deleted_objects.append(form.instance)
+            services.certification_delete(certification=form.instance)
+    for form in formset.forms:
+        if form in formset.deleted_forms or not form.has_changed():
+            continue
+        values = {name: form.cleaned_data.get(name) for name in SupplierCertificationInline.fields}
+        if form.instance.pk is None:
+            supplier = form.instance.supplier if form.instance.supplier_id else formset.instance
+            document = values.pop("document") or None
+            form.instance = services.certification_add(
+                supplier=supplier,
+                cert_type=values["cert_type"],
+                number=values["number"] or "",
+                issuer=values["issuer"] or "",
+                valid_until=values["valid_until"],
+                document=document,
+            )
+            formset.new_objects.append(form.instance)
+        else:
+            values = {name: values[name] for name in form.changed_data if name in values}
+            if values.get("document") is False:  # "clear" ticked
+                values["document"] = ""
+            services.certification_update(certification=form.instance, data=values)
+            formset.changed_objects.append((form.instance, form.changed_data))
+
+
 class SupplierPhotoInline(admin.TabularInline):
     model = SupplierPhoto
     extra = 0
     fields = ["image", "caption"]
 
 
+class SupplierAdminForm(ProfileRulesMixin, forms.ModelForm):
+    """The profile's rules (``validation``) with the form's messages, as on every door."""
+
+    class Meta:
+        model = Supplier
+        fields = [*PROFILE_FIELDS, *M2M_FIELDS]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, formfield in self.fields.items():
+            if name in SUPPLIER.names():
+                formfield.required = SUPPLIER[name].required
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for name, messages in required_errors(cleaned).items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, messages)
+        return cleaned
+
+
 @admin.register(Supplier)
 class SupplierAdmin(admin.ModelAdmin):
+    form = SupplierAdminForm
     list_display = [
         "legal_name",
         "nib",
@@ -124,12 +183,29 @@ class SupplierAdmin(admin.ModelAdmin):
     inlines = [SupplierMemberInline, SupplierCertificationInline, SupplierPhotoInline]
 
     def save_model(self, request, obj, form, change) -> None:
-        # A new NIB, legal name or province of a verified company sends it back to the queue,
-        # as from every other door.
-        before = stored_values(obj, Supplier.identity_fields) if change else None
-        super().save_model(request, obj, form, change)
-        if before is not None:
-            identity_recheck(firm=obj, before=before, by=request.user)
+        # Through the write services, as every other door: the same rules, the identity
+        # re-verification of a verified company, the rescoring of its matches.
+        data = {
+            name: value
+            for name, value in form.cleaned_data.items()
+            if name in PROFILE_FIELDS or name in M2M_FIELDS
+        }
+        if change:
+            services.supplier_update(supplier=obj, data=data, by=request.user)
+        else:
+            created = services.supplier_create(owner=None, data=data)
+            obj.pk, obj._state = created.pk, created._state
+
+    def save_related(self, request, form, formsets, change) -> None:
+        # The lists were set by the service; only the inline rows remain.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is SupplierCertification:
+            save_certifications(formset)
+        else:
+            super().save_formset(request, form, formset, change)
 
 
 @admin.register(SupplierMember)
@@ -148,6 +224,32 @@ class SupplierCertificationAdmin(admin.ModelAdmin):
     search_fields = ["supplier__legal_name", "supplier__nib", "number", "issuer"]
     autocomplete_fields = ["supplier"]
     list_select_related = ["supplier", "cert_type"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        # Through the certification services, which rescore the company's matches.
+        values = {name: form.cleaned_data.get(name) for name in form.changed_data}
+        if change:
+            values.pop("supplier", None)
+            if values.get("document") is False:
+                values["document"] = ""
+            services.certification_update(certification=obj, data=values)
+        else:
+            created = services.certification_add(
+                supplier=obj.supplier,
+                cert_type=obj.cert_type,
+                number=obj.number,
+                issuer=obj.issuer,
+                valid_until=obj.valid_until,
+                document=form.cleaned_data.get("document") or None,
+            )
+            obj.pk, obj._state = created.pk, created._state
+
+    def delete_model(self, request, obj) -> None:
+        services.certification_delete(certification=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for certification in queryset:
+            services.certification_delete(certification=certification)
 
 
 @admin.register(SupplierPhoto)

@@ -10,9 +10,9 @@ from ``SUPPLIER`` instead of keeping its own:
 - the partner API: the serializers' fields and the selector's columns (``config/api/``).
 
 What a field is (its type, length, validators, label) stays on the model; ``Definition`` gives
-each door the model field too (``model_field``), so the rules the doors check can later be
-derived from here as well. Requirements and manufacturers are declared the same way in
-``manufacturers/fields.py``.
+each door the model field too (``model_field``), and the rules every door checks are derived
+from both (``suppliers/validation.py``, ``manufacturers/validation.py``). Requirements and
+manufacturers are declared the same way in ``manufacturers/fields.py``.
 """
 
 from __future__ import annotations
@@ -73,6 +73,7 @@ class Field:
     identity: bool = False  # part of what the ministry verified
     audience: Audience = Audience.PUBLIC
     min_value: int | None = None  # lowest number accepted, when above the model's own range
+    max_value: int | None = None  # highest number accepted, when below the model's own range
 
     @property
     def scalar(self) -> bool:
@@ -147,8 +148,8 @@ class Definition:
 
     def number_range(self, name: str) -> tuple[int | None, int | None]:
         """The lowest and highest number the field takes: its model field's validators (which
-        include the database column's range) and the declared ``min_value``."""
-        low, high = self[name].min_value, None
+        include the database column's range) and the declared ``min_value`` / ``max_value``."""
+        low, high = self[name].min_value, self[name].max_value
         for validator in self.model_field(name).validators:
             if isinstance(validator, MinValueValidator):
                 low = validator.limit_value if low is None else max(low, validator.limit_value)
@@ -186,8 +187,8 @@ SUPPLIER = Definition(
             audience=Audience.MANAGED,
         ),
         Field("size_class", CODE, form=COMPANY, csv=Column("size_class", 3)),
-        # Required by the form; the import and the API still accept a company without a
-        # province or regency (their rules are not yet derived from here).
+        # Required on every door (``validation``); in the import a regency code gives its
+        # province.
         Field(
             "province",
             CODE,
@@ -211,7 +212,6 @@ SUPPLIER = Definition(
             form=CERTIFICATIONS,
             csv=Column("certifications", 11),
         ),
-        # The form asks for at least 1; the import and the API still take 0.
         Field(
             "capacity_per_month",
             NUMBER,

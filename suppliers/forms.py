@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .fields import CAPABILITIES, COMPANY, SUPPLIER
@@ -26,6 +24,7 @@ from .models import (
     SupplierCertification,
     SupplierPhoto,
 )
+from .validation import SEPARATORS_RE, field_errors, normalise_phone
 from .validators import (
     DOCUMENT_EXTENSIONS,
     DOCUMENT_MAX_BYTES,
@@ -39,24 +38,8 @@ from .validators import (
     upload_attrs,
 )
 
-# 0812..., +62812..., 62812...; also landlines such as 021-555-1234. Stored as +62...
-PHONE_RE = re.compile(r"^(?:\+62|62|0)([1-9]\d{6,11})$")
-SEPARATORS_RE = re.compile(r"[\s\-.()/]")
-
 COMPANY_FIELDS = list(SUPPLIER.names(form=COMPANY))
 CAPABILITY_FIELDS = list(SUPPLIER.names(form=CAPABILITIES))
-
-
-def normalise_phone(value: str) -> str:
-    """Returns +62... for any usual way of writing an Indonesian number; raises if it is none."""
-    digits = SEPARATORS_RE.sub("", value)
-    match = PHONE_RE.match(digits)
-    if not match:
-        raise forms.ValidationError(
-            _("Enter an Indonesian phone number, for example 0812 3456 7890 or +62 812 3456 7890."),
-            code="invalid_phone",
-        )
-    return f"+62{match.group(1)}"
 
 
 def _formfield(model_field, **kwargs):
@@ -65,7 +48,22 @@ def _formfield(model_field, **kwargs):
     return model_field.formfield(**kwargs)
 
 
-class CompanyForm(forms.ModelForm):
+class ProfileRulesMixin:
+    """The profile's rules (``validation.field_errors``) beside each field, as every other door
+    gets them from the services; a field that already failed its own check is not told twice."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for name, messages in field_errors(cleaned).items():
+            target = name if name in self.fields else None
+            if target is not None and target in self.errors:
+                continue
+            for message in messages:
+                self.add_error(target, message)
+        return cleaned
+
+
+class CompanyForm(ProfileRulesMixin, forms.ModelForm):
     nib = forms.CharField(
         label=_("NIB"),
         max_length=40,
@@ -135,27 +133,6 @@ class CompanyForm(forms.ModelForm):
         value = self.cleaned_data.get("contact_phone", "").strip()
         return normalise_phone(value) if value else ""
 
-    def clean_founded_year(self) -> int | None:
-        year = self.cleaned_data.get("founded_year")
-        if year and year > timezone.localdate().year:
-            raise forms.ValidationError(
-                _("The founding year cannot be in the future."), code="future_year"
-            )
-        return year
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        province, regency = cleaned.get("province"), cleaned.get("regency")
-        if province and regency and regency.province_id != province.code:
-            self.add_error(
-                "regency",
-                forms.ValidationError(
-                    _("This regency or city is not in the chosen province."),
-                    code="regency_outside_province",
-                ),
-            )
-        return cleaned
-
 
 def regency_choices(province_code: str | None) -> list[tuple[str, str]]:
     choices = [("", _("Choose a province first") if not province_code else "---------")]
@@ -168,7 +145,7 @@ def regency_choices(province_code: str | None) -> list[tuple[str, str]]:
     return choices
 
 
-class CapabilitiesForm(forms.ModelForm):
+class CapabilitiesForm(ProfileRulesMixin, forms.ModelForm):
     class Meta:
         model = Supplier
         fields = CAPABILITY_FIELDS
@@ -194,29 +171,18 @@ class CapabilitiesForm(forms.ModelForm):
 
 
 def apply_definition(form: forms.BaseForm) -> None:
-    """Which fields are required, and lower bounds, as ``fields.SUPPLIER`` declares them."""
+    """Which fields are required, as ``fields.SUPPLIER`` declares them (the other rules it
+    declares are checked in ``ProfileRulesMixin.clean``)."""
     for name, formfield in form.fields.items():
         spec = SUPPLIER[name]
         formfield.required = spec.required
         if spec.min_value is not None:
-            # One rule, one message: the declared minimum replaces the model's ">= 0".
+            # One rule, one message: the declared minimum (checked with the other rules) replaces
+            # the model's ">= 0".
             formfield.validators = [
                 v for v in formfield.validators if not isinstance(v, MinValueValidator)
             ]
-            formfield.validators.append(_at_least(spec.min_value))
             formfield.widget.attrs["min"] = spec.min_value
-
-
-def _at_least(limit: int) -> Callable[[int | None], None]:
-    def check(value: int | None) -> None:
-        if value is not None and value < limit:
-            raise forms.ValidationError(
-                _("Enter a number of at least %(limit)s."),
-                code="min_value",
-                params={"limit": limit},
-            )
-
-    return check
 
 
 class CertificationForm(forms.ModelForm):

@@ -1,7 +1,8 @@
 """Writes to supplier profiles. Views, the CSV import, the API and tasks all call these.
 
-Every function validates with the model's own rules (``full_clean``) so that the browser, the
-import and the API reject exactly the same input.
+Every function validates with ``validation.supplier_validate`` (the model's own rules and those
+declared in ``fields.SUPPLIER``) so that the browser, the import, the API and the admin reject
+exactly the same input with the same messages.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from . import verification
+from . import validation, verification
 from .fields import M2M_FIELDS, PROFILE_FIELDS
 from .models import (
     CertificationType,
@@ -29,18 +30,10 @@ from .models import (
 from .signals import supplier_changed
 
 
-def _check_regency(supplier: Supplier) -> None:
-    if supplier.regency_id and supplier.regency.province_id != supplier.province_id:
-        raise ValidationError(
-            {"regency": _("This regency or city is not in the chosen province.")},
-            code="regency_outside_province",
-        )
-
-
 def _apply(supplier: Supplier, data: dict[str, Any]) -> dict[str, Iterable]:
     """Sets plain fields on the instance, returns the many-to-many values to set after saving."""
     many = {}
-    for name, value in data.items():
+    for name, value in validation.normalise(data).items():
         if name in M2M_FIELDS:
             many[name] = value
         elif name in PROFILE_FIELDS:
@@ -50,9 +43,8 @@ def _apply(supplier: Supplier, data: dict[str, Any]) -> dict[str, Iterable]:
     return many
 
 
-def _save(supplier: Supplier, many: dict[str, Iterable]) -> Supplier:
-    supplier.full_clean()
-    _check_regency(supplier)
+def _save(supplier: Supplier, many: dict[str, Iterable], names: Iterable[str]) -> Supplier:
+    validation.raise_errors(validation.supplier_validate(supplier, names=set(names)))
     supplier.save()
     for name, values in many.items():
         getattr(supplier, name).set(values)
@@ -66,7 +58,7 @@ def supplier_create(*, owner: User | None, data: dict[str, Any]) -> Supplier:
     """Creates a company; ``owner`` (if any) becomes its first member."""
     supplier = Supplier()
     many = _apply(supplier, data)
-    _save(supplier, many)
+    _save(supplier, many, data)
     if owner is not None:
         if SupplierMember.objects.filter(user=owner).exists():
             raise ValidationError(_("You already belong to a company."), code="already_member")
@@ -75,13 +67,16 @@ def supplier_create(*, owner: User | None, data: dict[str, Any]) -> Supplier:
 
 
 @transaction.atomic
-def supplier_update(*, supplier: Supplier, data: dict[str, Any]) -> Supplier:
+def supplier_update(
+    *, supplier: Supplier, data: dict[str, Any], by: User | None = None
+) -> Supplier:
     """Saves changes; a new NIB, legal name or province sends a verified company back to the
-    ministry's queue (``verification.identity_recheck``)."""
+    ministry's queue (``verification.identity_recheck``). ``by``: who changed it, when not one
+    of the firm's members (an administrator in the admin)."""
     before = verification.stored_values(supplier, Supplier.identity_fields)
     many = _apply(supplier, data)
-    _save(supplier, many)
-    verification.identity_recheck(firm=supplier, before=before)
+    _save(supplier, many, data)
+    verification.identity_recheck(firm=supplier, before=before, by=by)
     return supplier
 
 
@@ -111,6 +106,24 @@ def certification_add(
         certification.document = document
     certification.full_clean()
     certification.save()
+    supplier.save(update_fields=["updated_at"])
+    supplier_changed.send(sender=Supplier, supplier_id=supplier.pk)
+    return certification
+
+
+@transaction.atomic
+def certification_update(
+    *, certification: SupplierCertification, data: dict[str, Any]
+) -> SupplierCertification:
+    """Changes a certificate held (its number, issuer, end date or document; the admin)."""
+    allowed = {"cert_type", "number", "issuer", "valid_until", "document"}
+    for name, value in data.items():
+        if name not in allowed:
+            raise ValueError(f"Unknown certification field: {name}")
+        setattr(certification, name, value)
+    certification.full_clean()
+    certification.save()
+    supplier = certification.supplier
     supplier.save(update_fields=["updated_at"])
     supplier_changed.send(sender=Supplier, supplier_id=supplier.pk)
     return certification

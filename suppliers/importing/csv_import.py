@@ -62,7 +62,13 @@ def import_suppliers_file(path: Path | str, *, dry_run: bool = False) -> ImportR
 
     good_plans = []
     for plan, result in zip(supplier_upsert_plan(items=items), parsed, strict=True):
-        result.problems.extend(problems_from_errors(plan.errors, COLUMN_OF_FIELD))
+        # A cell that could not be read has its problem already (not also "required").
+        unreadable = {problem.column for problem in result.problems}
+        result.problems.extend(
+            problem
+            for problem in problems_from_errors(plan.errors, COLUMN_OF_FIELD)
+            if problem.column not in unreadable
+        )
         if not result.problems:
             result.outcome = plan.outcome
             good_plans.append(plan)

@@ -4,8 +4,9 @@ way: the parsing behind the CSV import and the partner API's supplier writes.
 Values and problems are keyed by field name (``fields.SUPPLIER``), and each value is parsed by
 its field's kind; the CSV import translates its columns (``COLUMNS``, ``COLUMN_OF_FIELD``).
 Reference codes are read once into dictionaries (``References``), so parsing never queries the
-database. Rules the model itself checks (NIB format, e-mail, lengths, year range) are left to
-the model validators in ``upsert``, so the import and the browser reject the same input.
+database. Every rule on the values (NIB format, e-mail, phone, lengths, ranges, required fields)
+is left to ``suppliers.validation`` through ``upsert``, so the import and the browser reject
+the same input with the same messages.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ FIELD_OF_COLUMN = SUPPLIER.field_of_column
 
 KEY = next(spec.name for spec in SUPPLIER if spec.key)
 
-_WHOLE_NUMBER = re.compile(r"^\d+$")
+# A sign is read too, so that a negative number gets the form's range message.
+_WHOLE_NUMBER = re.compile(r"^[-+]?\d+$")
 
 Errors = dict[str, list[str]]
 
@@ -186,11 +188,8 @@ def parse_row(values: Mapping[str, str], refs: References) -> tuple[SupplierUpse
             if _WHOLE_NUMBER.match(text):
                 fields[name] = int(text)
             else:
-                _add(
-                    errors,
-                    name,
-                    _("%(value)s is not a whole number of 0 or more.") % {"value": text},
-                )
+                # The form's message (Django's IntegerField).
+                _add(errors, name, _("Enter a whole number."))
         elif spec.kind is Kind.CODE:
             value, message = _parse_code(name, text, refs)
             if message is None:

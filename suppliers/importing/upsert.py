@@ -1,11 +1,11 @@
 """Bulk create-or-update of suppliers by NIB: the write service behind the CSV import and
 ``seed_demo``.
 
-Every item is checked with the model's own validators, as ``services.supplier_create`` does, but
-existing companies, their lists and certifications are read once per batch instead of once per
-row, so thousands of rows take seconds. Two steps, so that a caller can add its own problems
-before anything is written: ``supplier_upsert_plan`` only reads, ``supplier_upsert_apply``
-writes the plans that have no problem.
+Every item is checked with ``validation.supplier_validate``, as ``services.supplier_create``
+does, but existing companies, their lists and certifications are read once per batch instead of
+once per row, so thousands of rows take seconds. Two steps, so that a caller can add its own
+problems before anything is written: ``supplier_upsert_plan`` only reads,
+``supplier_upsert_apply`` writes the plans that have no problem.
 
 Update rules (the CSV import documents them to its users):
 - a field left out of ``SupplierUpsert.fields`` keeps its stored value (an empty cell means
@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import validation
 from ..fields import M2M_FIELDS, PROFILE_FIELDS, SUPPLIER, Kind
 from ..models import CertificationType, Supplier, SupplierCertification
 from ..signals import suppliers_bulk_saved
@@ -127,25 +127,6 @@ def _current_certs(ids: list[int]) -> dict[tuple[int, str], list[SupplierCertifi
     return held
 
 
-def _validate(supplier: Supplier, changed: list[str]) -> dict[str, list[str]]:
-    # Foreign keys arrive as rows read from the database, and NIB uniqueness is the caller's key,
-    # so skip the per-row existence and uniqueness queries; every other model rule applies.
-    try:
-        supplier.full_clean(exclude=FK_FIELDS, validate_unique=False, validate_constraints=False)
-        errors: dict[str, list[str]] = {}
-    except ValidationError as exc:
-        errors = {name: list(messages) for name, messages in exc.message_dict.items()}
-    if (
-        ("regency" in changed or "province" in changed)
-        and supplier.regency_id
-        and supplier.regency.province_id != supplier.province_id
-    ):
-        errors.setdefault("regency", []).append(
-            _("This regency or city is not in the chosen province.")
-        )
-    return errors
-
-
 def _plan_one(
     item: SupplierUpsert,
     existing: Supplier | None,
@@ -155,6 +136,8 @@ def _plan_one(
 ) -> UpsertPlan:
     supplier = existing if existing is not None else Supplier(nib=item.nib)
     plan = UpsertPlan(item=item, supplier=supplier, outcome=CREATED if existing is None else "")
+    # Stored as the form stores them (a phone as +62...), so a second run finds them unchanged.
+    item.fields = validation.normalise(item.fields)
     for name, value in item.fields.items():
         if name not in UPSERT_FIELDS:
             raise ValueError(f"Not an upsert field: {name}")
@@ -166,7 +149,10 @@ def _plan_one(
             plan.previous[name] = getattr(supplier, Supplier._meta.get_field(name).attname)
             setattr(supplier, name, value)
             plan.changed_fields.append(name)
-    plan.errors = _validate(supplier, plan.changed_fields)
+    # The form's rules, for every value given (and the required fields of the whole record).
+    plan.errors = validation.supplier_validate(
+        supplier, names=item.fields, changed=plan.changed_fields, fast=True
+    )
 
     for name, values in item.many.items():
         if name not in M2M_FIELDS:

@@ -31,7 +31,13 @@ def _client(world, caller):
 
 
 def _new_supplier_body(n=1):
-    return {"nib": f"{8120000000000 + n:013d}", "legal_name": "CV Anggota Baru", "province": "32"}
+    # A province and its regency: required on every door, as in the profile form.
+    return {
+        "nib": f"{8120000000000 + n:013d}",
+        "legal_name": "CV Anggota Baru",
+        "province": "32",
+        "regency": "32.04",
+    }
 
 
 def _new_requirement_body():

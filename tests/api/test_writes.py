@@ -152,7 +152,13 @@ def test_the_api_rejects_what_the_csv_import_rejects_with_the_same_messages(
 
 
 def test_model_rules_are_checked_too_in_the_clients_language(world, association):
-    body = {"nib": "123", "legal_name": "CV Pendek", "founded_year": 1800}
+    body = {
+        "nib": "123",
+        "legal_name": "CV Pendek",
+        "founded_year": 1800,
+        "province": "32",
+        "regency": "32.04",
+    }
     english = _post(association, "/api/v1/suppliers/", body).json()["error"]
     indonesian_client = key_client(key_for(world.association, "suppliers:write"), language="id")
     indonesian = _post(indonesian_client, "/api/v1/suppliers/", body).json()["error"]

@@ -123,13 +123,14 @@ def test_bad_rows_are_rejected_with_their_row_number_and_the_good_ones_saved(tmp
     assert "component: Unknown component code: NOPE" in output
     assert "processes: Unknown code: WELDING_BY_HAND" in output
     assert "Row 5 " in output and "target_price_max_idr: The upper price" in output
-    assert "Row 6 " in output and "needed_by: The date has passed" in output
-    assert "annual_volume: ten is not a whole number" in output
+    # The form's messages (issue 11.1: one set of rules for every door).
+    assert "Row 6 " in output and "needed_by: Choose a date from today on." in output
+    assert "annual_volume: Enter a whole number." in output
     assert "needed_by: The date must be a real date written YYYY-MM-DD" in output
     assert "delivery_province: Unknown province: 99" in output
-    assert "Row 8 " in output and "title: This column is required" in output
+    assert "Row 8 " in output and "title: This field is required." in output
     assert "Row 9 " in output and "The row has 3 cells; the header has 14" in output
-    assert "Row 10 " in output and "cannot be both required and preferred" in output
+    assert "Row 10 " in output and "cannot be both must-have and nice-to-have" in output
     assert Requirement.objects.count() == 1
     # The rejected row's unknown manufacturer was not created.
     assert not Manufacturer.objects.filter(name="PT Hantu").exists()

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from manufacturers.fields import REQUIREMENT, REQUIREMENT_FORM
 from manufacturers.models import Requirement
+from manufacturers.validation import requirement_errors
 from suppliers.fields import Audience, Field, Kind
 
 # Shown to the buyer that posted the requirement only (null for everyone else).
@@ -85,36 +86,81 @@ class RequirementSerializer(serializers.ModelSerializer):
         return data
 
 
-# Longest description accepted (the model's text field has no limit of its own).
-LONG_TEXT_MAX = 10_000
-
-
 def _write_field(spec: Field) -> serializers.Field:
-    optional = {} if spec.required else {"required": False, "allow_null": True}
+    # Lengths and ranges are the form's rules
+    # (``manufacturers.validation``), checked in ``validate`` with the form's messages.
+    # Required fields are listed as such in the schema; a blank or null one gets the rules'
+    # message.
+    optional = {"required": False, "allow_null": True}
+    if spec.required:
+        optional = {"required": True}
     if spec.kind is Kind.TEXT:
-        max_length = REQUIREMENT.model_field(spec.name).max_length or LONG_TEXT_MAX
-        if spec.required:
-            return serializers.CharField(max_length=max_length)
-        return serializers.CharField(required=False, allow_blank=True, max_length=max_length)
+        return serializers.CharField(allow_blank=True, **optional)
     if spec.kind is Kind.CODE:
-        return _codes(REQUIREMENT.related_model(spec.name), required=spec.required)
+        return _codes(REQUIREMENT.related_model(spec.name), **optional)
     if spec.kind is Kind.CODES:
         return _codes(REQUIREMENT.related_model(spec.name), many=True, required=False)
     if spec.kind is Kind.NUMBER:
         low, high = REQUIREMENT.number_range(spec.name)
-        return serializers.IntegerField(min_value=low, max_value=high, **optional)
+        # Described in the schema; the range itself is checked by the rules.
+        return serializers.IntegerField(
+            help_text=_("From %(low)s to %(high)s.") % {"low": low, "high": high},
+            error_messages={"invalid": _("Enter a whole number.")},
+            **optional,
+        )
     if spec.kind is Kind.DATE:
         return serializers.DateField(**optional)
     raise ValueError(f"No API field for {spec.name} ({spec.kind})")
 
 
 class RequirementWriteSerializer(serializers.Serializer):
-    """A buyer's draft or open requirement; the same rules as the browser form (services)."""
+    """A buyer's draft or open requirement; the same rules and messages as the browser form
+    (``manufacturers.validation``), checked again by the services. For an update, the view
+    passes the stored requirement as ``context["requirement"]``."""
 
     # Its fields are those of ``manufacturers.fields.REQUIREMENT`` that the buyer edits.
     def get_fields(self) -> dict[str, serializers.Field]:
         return {
             spec.name: _write_field(spec) for spec in REQUIREMENT if spec.form == REQUIREMENT_FORM
+        }
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            # Every problem at once, as the form shows them: the rules on the fields that could
+            # be read, beside the fields that could not.
+            if not isinstance(exc.detail, dict) or not hasattr(data, "get"):
+                raise
+            readable = {}
+            for name, field in self.fields.items():
+                if name in exc.detail or name not in data:
+                    continue
+                try:
+                    readable[name] = field.run_validation(data[name])
+                except serializers.ValidationError:
+                    continue
+            errors = dict(exc.detail)
+            for name, messages in self._rule_errors(readable, partial=True).items():
+                errors.setdefault(name, messages)
+            raise serializers.ValidationError(errors) from exc
+
+    def _rule_errors(self, attrs: dict, *, partial: bool) -> dict[str, list[str]]:
+        return requirement_errors(
+            attrs,
+            requirement=self.context.get("requirement"),
+            manufacturer=self.context.get("manufacturer"),
+            partial=partial,
+        )
+
+    def validate(self, attrs: dict) -> dict:
+        errors = self._rule_errors(attrs, partial=self.partial)
+        if errors:
+            raise serializers.ValidationError(errors)
+        # An empty optional text is stored as "" (the column is not nullable).
+        return {
+            name: ("" if value is None and REQUIREMENT[name].kind is Kind.TEXT else value)
+            for name, value in attrs.items()
         }
 
     def service_data(self) -> dict:

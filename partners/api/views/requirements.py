@@ -131,7 +131,9 @@ class RequirementViewSet(ApiViewMixin, viewsets.GenericViewSet):
             raise exceptions.PermissionDenied(
                 _("Join a buyer company to post requirements."), code="not_buyer"
             )
-        serializer = RequirementWriteSerializer(data=request.data)
+        serializer = RequirementWriteSerializer(
+            data=request.data, context={"manufacturer": membership.manufacturer}
+        )
         serializer.is_valid(raise_exception=True)
         requirement = services.requirement_create(
             manufacturer=membership.manufacturer,
@@ -142,7 +144,9 @@ class RequirementViewSet(ApiViewMixin, viewsets.GenericViewSet):
 
     def partial_update(self, request, pk=None, *args, **kwargs):
         requirement = self._own(pk)
-        serializer = RequirementWriteSerializer(data=request.data, partial=True)
+        serializer = RequirementWriteSerializer(
+            data=request.data, partial=True, context={"requirement": requirement}
+        )
         serializer.is_valid(raise_exception=True)
         services.requirement_update(
             requirement=requirement, changed_by=request.user, data=serializer.service_data()
