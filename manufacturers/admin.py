@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from suppliers import verification
+from suppliers import audit, verification
 
 from .models import (
     Manufacturer,
@@ -38,9 +38,11 @@ class ManufacturerAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change) -> None:
         # A new name or NPWP of a verified buyer sends it back to the queue, as from its form.
         before = verification.stored_values(obj, Manufacturer.identity_fields) if change else None
+        audited = audit.firm_before(obj if change else Manufacturer(), form.changed_data)
         super().save_model(request, obj, form, change)
         if before is not None:
             verification.identity_recheck(firm=obj, before=before, by=request.user)
+        audit.firm_saved(obj, audited)
 
 
 @admin.register(ManufacturerInvitation)

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from accounts.audit import AuditDoor, acting
 from suppliers.fields import Field, Kind
 from suppliers.importing.csv_common import (
     CREATED,
@@ -290,13 +291,16 @@ def import_requirements_file(path: Path | str) -> RequirementImportReport:
         ),
     )
 
-    for result, data in parsed:
-        if result.problems:
-            continue
-        try:
-            result.outcome = _save_row(data, result.manufacturer, report)
-        except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-            result.problems.extend(problems_from_errors(errors, COLUMN_OF_FIELD))
+    with acting(door=AuditDoor.IMPORT, label=f"import_requirements {Path(path).name}"):
+        for result, data in parsed:
+            if result.problems:
+                continue
+            try:
+                result.outcome = _save_row(data, result.manufacturer, report)
+            except ValidationError as exc:
+                errors = (
+                    exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+                )
+                result.problems.extend(problems_from_errors(errors, COLUMN_OF_FIELD))
     report.reject_rows_with_problems()
     return report

@@ -23,7 +23,7 @@ from accounts.bodylimit import FORM_OVERHEAD, body_limit
 from accounts.models import User
 from suppliers.models import VerificationStatus
 from suppliers.pagination import page_context
-from suppliers.storage import private_file_response
+from suppliers.storage import Download, private_file_response
 from suppliers.verification import (
     review_context,
     verification_decide,
@@ -533,6 +533,9 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
         attachment.file,
         filename=attachment.original_name,
         checked_type=attachment_content_type,
+        audited_as=Download(
+            "attachment", attachment.pk, "manufacturer", requirement.manufacturer_id
+        ),
     )
 
 

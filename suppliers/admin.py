@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import audit
 from .models import (
     CertificationType,
     ComponentCategory,
@@ -125,9 +126,22 @@ class SupplierAdmin(admin.ModelAdmin):
         # A new NIB, legal name or province of a verified company sends it back to the queue,
         # as from every other door.
         before = stored_values(obj, Supplier.identity_fields) if change else None
+        # The audit record is written once the lists (saved after this) are saved too.
+        form.audit_before = audit.firm_before(obj if change else Supplier(), form.changed_data)
         super().save_model(request, obj, form, change)
         if before is not None:
             identity_recheck(firm=obj, before=before, by=request.user)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        audit.firm_saved(form.instance, form.audit_before)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is not SupplierCertification:
+            return super().save_formset(request, form, formset, change)
+        before = audit.certifications_before(formset)
+        formset.save()
+        audit.certifications_saved(formset, before)
 
 
 @admin.register(SupplierMember)
@@ -146,6 +160,26 @@ class SupplierCertificationAdmin(admin.ModelAdmin):
     search_fields = ["supplier__legal_name", "supplier__nib", "number", "issuer"]
     autocomplete_fields = ["supplier"]
     list_select_related = ["supplier", "cert_type"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        held = SupplierCertification.objects.filter(pk=obj.pk).first() if change else None
+        super().save_model(request, obj, form, change)
+        if form.changed_data:
+            audit.certification_recorded(
+                obj,
+                audit.Action.CERTIFICATION_CHANGED if held else audit.Action.CERTIFICATION_ADDED,
+                valid_until_before=held.valid_until if held else None,
+                fields=form.changed_data,
+            )
+
+    def delete_model(self, request, obj) -> None:
+        audit.certification_recorded(obj, audit.Action.CERTIFICATION_REMOVED)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for certification in queryset:
+            audit.certification_recorded(certification, audit.Action.CERTIFICATION_REMOVED)
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(SupplierPhoto)

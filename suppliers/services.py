@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from . import verification
+from . import audit, verification
 from .fields import M2M_FIELDS, PROFILE_FIELDS
 from .models import (
     CertificationType,
@@ -65,8 +65,10 @@ def _save(supplier: Supplier, many: dict[str, Iterable]) -> Supplier:
 def supplier_create(*, owner: User | None, data: dict[str, Any]) -> Supplier:
     """Creates a company; ``owner`` (if any) becomes its first member."""
     supplier = Supplier()
+    audited = audit.firm_before(supplier, data)
     many = _apply(supplier, data)
     _save(supplier, many)
+    audit.firm_saved(supplier, audited)
     if owner is not None:
         if SupplierMember.objects.filter(user=owner).exists():
             raise ValidationError(_("You already belong to a company."), code="already_member")
@@ -79,8 +81,10 @@ def supplier_update(*, supplier: Supplier, data: dict[str, Any]) -> Supplier:
     """Saves changes; a new NIB, legal name or province sends a verified company back to the
     ministry's queue (``verification.identity_recheck``)."""
     before = verification.stored_values(supplier, Supplier.identity_fields)
+    audited = audit.firm_before(supplier, data)
     many = _apply(supplier, data)
     _save(supplier, many)
+    audit.firm_saved(supplier, audited)
     verification.identity_recheck(firm=supplier, before=before)
     return supplier
 
@@ -111,6 +115,11 @@ def certification_add(
         certification.document = document
     certification.full_clean()
     certification.save()
+    audit.certification_recorded(
+        certification,
+        audit.Action.CERTIFICATION_ADDED,
+        fields=[name for name in ("number", "issuer", "document") if getattr(certification, name)],
+    )
     supplier.save(update_fields=["updated_at"])
     supplier_changed.send(sender=Supplier, supplier_id=supplier.pk)
     return certification
@@ -121,9 +130,17 @@ def certification_set(
     *, supplier: Supplier, cert_type: CertificationType, valid_until: date | None
 ) -> SupplierCertification:
     """Create-or-update a certification by type (used by the CSV import, which has no files)."""
-    certification, _created = SupplierCertification.objects.update_or_create(
+    held = SupplierCertification.objects.filter(supplier=supplier, cert_type=cert_type).first()
+    certification, created = SupplierCertification.objects.update_or_create(
         supplier=supplier, cert_type=cert_type, defaults={"valid_until": valid_until}
     )
+    if created or held.valid_until != valid_until:
+        audit.certification_recorded(
+            certification,
+            audit.Action.CERTIFICATION_ADDED if created else audit.Action.CERTIFICATION_CHANGED,
+            valid_until_before=None if created else held.valid_until,
+            fields=["valid_until"],
+        )
     # The matching engine's cached index notices profile changes by updated_at.
     supplier.save(update_fields=["updated_at"])
     supplier_changed.send(sender=Supplier, supplier_id=supplier.pk)
@@ -133,6 +150,7 @@ def certification_set(
 @transaction.atomic
 def certification_delete(*, certification: SupplierCertification) -> None:
     supplier = certification.supplier
+    audit.certification_recorded(certification, audit.Action.CERTIFICATION_REMOVED)
     certification.document.delete(save=False)
     certification.delete()
     supplier.save(update_fields=["updated_at"])
