@@ -211,13 +211,15 @@ def certification_recorded(
 def certifications_before(formset) -> tuple[dict[int, Any], list[Entry]]:
     """Before a certification formset (the admin's inline) is saved: the end dates its rows
     have, and the records of the rows it is about to delete (they lose their ids)."""
-    dates = {cert.pk: cert.valid_until for cert in formset.get_queryset()}
+    # As stored: the forms have already put the posted values on their instances.
+    ids = [form.instance.pk for form in formset.initial_forms if form.instance.pk]
+    stored = {cert.pk: cert for cert in SupplierCertification.objects.filter(pk__in=ids)}
     removed = [
-        certification_entry(form.instance, Action.CERTIFICATION_REMOVED)
+        certification_entry(stored[form.instance.pk], Action.CERTIFICATION_REMOVED)
         for form in formset.deleted_forms
-        if form.instance.pk
+        if form.instance.pk in stored
     ]
-    return dates, removed
+    return {pk: cert.valid_until for pk, cert in stored.items()}, removed
 
 
 def certifications_saved(formset, before: tuple[dict[int, Any], list[Entry]]) -> int:
