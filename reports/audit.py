@@ -195,7 +195,7 @@ def _who(record: AuditRecord) -> str:
 
 
 def _change(name: str, values) -> tuple[str, str, str]:
-    old, new = (list(values) + ["", ""])[:2]
+    old, new = [*values, "", ""][:2]
     return name, "" if old is None else str(old), "" if new is None else str(new)
 
 
