@@ -90,6 +90,8 @@ URLS = [
     ("reports:export_csv", []),
     ("reports:export_xlsx", []),
     ("reports:queue", []),
+    ("reports:audit", []),
+    ("reports:audit_csv", []),
 ]
 
 
