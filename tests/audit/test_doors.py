@@ -309,3 +309,41 @@ def test_a_command_or_task_without_a_door_is_recorded_as_the_system(member):
     record = _only_record()
     assert (record.door, record.actor, record.actor_label) == ("system", None, "")
     assert record.fields == ["employees"]
+
+
+def test_a_large_import_records_every_new_company_alike(tmp_path):
+    # 250 records: past COPY_FROM, so they take the COPY path, and must read back the same.
+    province = Province.objects.get(code="32")
+    lines = [",".join(COLUMNS)]
+    for n in range(250):
+        row = {column: "" for column in COLUMNS}
+        row.update(nib=f"81200000{n:05d}", name=f"CV Massal {n}", province="32")
+        lines.append(",".join(row[c] for c in COLUMNS))
+    path = tmp_path / "massal.csv"
+    path.write_text("\n".join(lines) + "\n")
+
+    call_command("import_suppliers", str(path), stdout=io.StringIO())
+
+    records = AuditRecord.objects.order_by("object_id")
+    assert records.count() == 250
+    first = records.first()
+    supplier = Supplier.objects.get(nib="8120000000000")
+    assert (first.action, first.door, first.actor, first.api_key_id) == (
+        "firm_created",
+        "import",
+        None,
+        None,
+    )
+    assert first.actor_label == "import_suppliers massal.csv"
+    assert (first.object_id, first.firm_kind, first.firm_id) == (
+        supplier.pk,
+        "supplier",
+        supplier.pk,
+    )
+    assert first.changes == {
+        "nib": ["", "8120000000000"],
+        "legal_name": ["", "CV Massal 0"],
+        "province": ["", f"32 {province.name}"],
+    }
+    assert "legal_name" in first.fields
+    assert set(records.values_list("at", flat=True).distinct()) == {first.at}
