@@ -19,7 +19,7 @@ from django.db import models
 from accounts.audit import Entry, audit_records
 from accounts.models import AuditRecord
 
-from .models import SupplierCertification, Verifiable
+from .models import SupplierCertification, SupplierPhoto, Verifiable
 
 Action = AuditRecord.Action
 
@@ -240,3 +240,21 @@ def certifications_saved(formset, before: tuple[dict[int, Any], list[Entry]]) ->
         for cert, changed in formset.changed_objects
     ]
     return audit_records(entries)
+
+
+def photo_recorded(photo: SupplierPhoto, *, added: bool) -> int:
+    """A photo added to or removed from a firm's profile (a profile change): the photo's id,
+    old -> new, says which."""
+    return audit_records(
+        [
+            Entry(
+                action=Action.PROFILE_CHANGED,
+                object_kind="photo",
+                object_id=photo.pk,
+                firm_kind="supplier",
+                firm_id=photo.supplier_id,
+                fields=["photos"],
+                changes={"photo": ["", str(photo.pk)] if added else [str(photo.pk), ""]},
+            )
+        ]
+    )

@@ -162,10 +162,12 @@ def photo_add(*, supplier: Supplier, image: UploadedFile, caption: str = "") -> 
     photo = SupplierPhoto(supplier=supplier, image=image, caption=caption)
     photo.full_clean()
     photo.save()
+    audit.photo_recorded(photo, added=True)
     return photo
 
 
 @transaction.atomic
 def photo_delete(*, photo: SupplierPhoto) -> None:
+    audit.photo_recorded(photo, added=False)
     photo.image.delete(save=False)
     photo.delete()

@@ -347,3 +347,28 @@ def test_a_large_import_records_every_new_company_alike(tmp_path):
     }
     assert "legal_name" in first.fields
     assert set(records.values_list("at", flat=True).distinct()) == {first.at}
+
+
+def test_a_photo_added_and_removed_on_the_web_is_recorded(client, member):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import tiny_png
+
+    supplier = member.supplier
+    client.force_login(member.user)
+    client.post(
+        reverse("suppliers:edit_photos", args=[supplier.pk]),
+        {"image": SimpleUploadedFile("bengkel.png", tiny_png(), "image/png"), "caption": "Mesin"},
+    )
+    photo = supplier.photos.get()
+    client.post(reverse("suppliers:delete_photo", args=[supplier.pk, photo.pk]))
+
+    records = list(AuditRecord.objects.order_by("pk"))
+    assert [(r.action, r.object_kind, r.door, r.actor) for r in records] == [
+        ("profile_changed", "photo", "web", member.user),
+        ("profile_changed", "photo", "web", member.user),
+    ]
+    assert [r.changes for r in records] == [
+        {"photo": ["", str(photo.pk)]},
+        {"photo": [str(photo.pk), ""]},
+    ]
