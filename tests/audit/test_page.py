@@ -132,7 +132,14 @@ def test_a_firm_link_filters_on_that_firm_exactly(ministry_client, trail):
 def test_bad_filters_get_a_message_never_an_error(ministry_client, trail):
     response = ministry_client.get(
         reverse("reports:audit"),
-        {"date_from": "2026-13-45", "action": "nope", "door": "x", "page": "zz"},
+        {
+            "date_from": "2026-13-45",
+            "action": "nope",
+            "door": "x",
+            "page": "zz",
+            "firm": "a\x00b",
+            "person": "x" * 500,
+        },
     )
 
     assert response.status_code == 200
