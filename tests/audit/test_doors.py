@@ -372,3 +372,17 @@ def test_a_photo_added_and_removed_on_the_web_is_recorded(client, member):
         {"photo": ["", str(photo.pk)]},
         {"photo": [str(photo.pk), ""]},
     ]
+
+
+def test_a_buyer_created_by_the_requirement_import_is_recorded_by_the_command(tmp_path):
+    from tests.manufacturers.test_import import _good_rows, _run, _write
+
+    output, error = _run(_write(tmp_path, _good_rows()[2:]))
+
+    assert error is None, output
+    manufacturer = Manufacturer.objects.get(name="PT Pendatang Baru")
+    record = _only_record()
+    assert (record.action, record.door, record.actor) == ("firm_created", "import", None)
+    assert record.actor_label == "import_requirements requirements.csv"
+    assert (record.firm_kind, record.firm_id) == ("manufacturer", manufacturer.pk)
+    assert record.changes == {"name": ["", "PT Pendatang Baru"]}
