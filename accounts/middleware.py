@@ -1,3 +1,4 @@
+import functools
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -5,9 +6,10 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
+from .audit import Actor, AuditDoor, reset_actor, set_actor
 from .privacy import SESSION_KEY, consent_is_current, session_marker
 
 
@@ -99,3 +101,36 @@ class PrivacyNoticeMiddleware:
         return redirect(
             f"{reverse('privacy_accept')}?{urlencode({'next': request.get_full_path()})}"
         )
+
+
+class AuditDoorMiddleware:
+    """Tells the audit trail (``accounts.audit``) who is acting and through which door for the
+    rest of the request: the logged-in person (read only if a record is written), under the
+    admin ``admin``, under ``/api/`` ``api`` (a partner's key authentication then names the
+    key), else ``web``."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = set_actor(Actor(door=_door(request.path_info), user=getattr(request, "user", None)))
+        try:
+            return self.get_response(request)
+        finally:
+            reset_actor(token)
+
+
+@functools.cache
+def _admin_prefix() -> str:
+    try:
+        return reverse("admin:index")
+    except NoReverseMatch:
+        return "/admin/"
+
+
+def _door(path: str) -> str:
+    if path.startswith("/api/"):
+        return AuditDoor.API
+    if path.startswith(_admin_prefix()):
+        return AuditDoor.ADMIN
+    return AuditDoor.WEB

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+from dataclasses import replace
 
 from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
@@ -31,6 +32,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .audit import Entry, audit_records, current_actor
 from .models import (
     AuditRecord,
     EmailPreference,
@@ -87,15 +89,22 @@ def consent_record(*, user: User, request: HttpRequest | None = None) -> Privacy
 
 
 def audit_record(
-    *, actor: User, action: str, object_kind: str, object_ids: list[int] | tuple[int, ...]
+    *,
+    actor: User,
+    action: str,
+    object_kind: str,
+    object_ids: list[int] | tuple[int, ...],
+    firm_kind: str = "",
 ) -> int:
-    """Appends one audit record per object; returns how many."""
-    now = timezone.now()
-    AuditRecord.objects.bulk_create(
-        AuditRecord(actor=actor, action=action, object_kind=object_kind, object_id=pk, at=now)
-        for pk in dict.fromkeys(object_ids)
+    """Appends one audit record per object, by ``actor`` through the current door; returns how
+    many. With ``firm_kind`` the objects are firms of that kind."""
+    return audit_records(
+        [
+            Entry(action, object_kind, pk, firm_kind, pk if firm_kind else None)
+            for pk in dict.fromkeys(object_ids)
+        ],
+        actor=replace(current_actor(), user=actor),
     )
-    return len(set(object_ids))
 
 
 def _addresses(user: User) -> list[str]:

@@ -25,9 +25,19 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditRecord)
 class AuditRecordAdmin(ReadOnlyAdmin):
-    list_display = ("at", "actor", "action", "object_kind", "object_id")
-    list_filter = ("action", "object_kind")
-    search_fields = ("actor__email", "=object_id")
+    list_display = (
+        "at",
+        "actor",
+        "actor_label",
+        "door",
+        "action",
+        "object_kind",
+        "object_id",
+        "firm_kind",
+        "firm_id",
+    )
+    list_filter = ("action", "door", "object_kind", "firm_kind")
+    search_fields = ("actor__email", "actor_label", "=object_id", "=firm_id")
     date_hierarchy = "at"
     list_select_related = ("actor",)
 

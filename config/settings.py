@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who acts, through which door, for the audit trail (accounts.audit).
+    "accounts.middleware.AuditDoorMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
     "accounts.middleware.PrivacyNoticeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

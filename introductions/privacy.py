@@ -15,8 +15,9 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.audit import Entry, audit_records
 from accounts.export import ExportPart
-from accounts.models import User
+from accounts.models import AuditRecord, User
 
 from .models import Introduction, IntroductionEvent, Partnership, PartnershipEvent
 
@@ -25,6 +26,30 @@ FREE_TEXT = ("notes", "ended_reason")
 # What stands in for an erased reason for ending (the database requires one on an ended
 # partnership); language-neutral on purpose.
 ERASED = "—"
+
+
+def accepted_contacts_read(
+    *, introduction: Introduction, buyer_side: bool, supplier_side: bool
+) -> int:
+    """The contact cards of an accepted introduction were shown to the acting person: recorded
+    once per firm whose contacts they saw (a party sees the other firm's, anyone else both)."""
+    requirement = introduction.requirement
+    firms = []
+    if not supplier_side:
+        firms.append(("supplier", introduction.supplier_id))
+    if not buyer_side:
+        firms.append(("manufacturer", requirement.manufacturer_id))
+    return audit_records(
+        Entry(
+            AuditRecord.Action.CONTACT_READ,
+            kind,
+            pk,
+            kind,
+            pk,
+            fields=[f"introduction:{introduction.pk}"],
+        )
+        for kind, pk in firms
+    )
 
 
 def _firm_condition(user: User) -> Q:

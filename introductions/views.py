@@ -20,11 +20,12 @@ from manufacturers.validators import attachment_content_type
 from matchmaking.models import Match
 from suppliers import selectors as supplier_selectors
 from suppliers.models import PartnershipPattern
-from suppliers.storage import private_file_response
+from suppliers.storage import Download, private_file_response
 
 from . import partnerships, selectors, services
 from .forms import DeclineForm, IntroductionMessageForm, PartnershipForm
 from .models import Introduction, Partnership
+from .privacy import accepted_contacts_read
 
 
 def _is_admin(user) -> bool:
@@ -177,6 +178,13 @@ def introduction_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attachments": list(requirement.attachments.all()) if accepted else [],
         "partnership": Partnership.objects.filter(introduction=introduction).first(),
     }
+    if accepted:
+        # Contact cards shown: the audit trail records whose contacts this person saw.
+        accepted_contacts_read(
+            introduction=introduction,
+            buyer_side=context["is_buyer_side"],
+            supplier_side=context["is_supplier_side"],
+        )
     return render(request, "introductions/detail.html", context)
 
 
@@ -251,6 +259,9 @@ def introduction_attachment(request: HttpRequest, pk: int, attachment_pk: int) -
         attachment.file,
         filename=attachment.original_name,
         checked_type=attachment_content_type,
+        audited_as=Download(
+            "attachment", attachment.pk, "manufacturer", introduction.requirement.manufacturer_id
+        ),
     )
 
 

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from accounts.audit import AuditDoor, acting
 from suppliers.fields import Kind
 from suppliers.importing.csv_common import (
     CREATED,
@@ -363,7 +364,10 @@ def import_requirements_file(path: Path | str) -> RequirementImportReport:
 
     # The saved requirements are rescored together once the rows are in (in chunks, by the
     # workers or, with in-process tasks, here at the end), not one by one as each row is saved.
-    with requirement_batch():
+    with (
+        acting(door=AuditDoor.IMPORT, label=f"import_requirements {Path(path).name}"),
+        requirement_batch(),
+    ):
         if todo:
             _create_many(todo)
         for result, data in one_by_one:

@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from suppliers import verification
+from suppliers import audit, verification
 
 from .fields import (
     MANUFACTURER_FIELDS,
@@ -69,9 +69,11 @@ def manufacturer_create(*, owner: User | None, data: dict[str, Any]) -> Manufact
     if owner is not None:
         _assert_can_join(owner)
     manufacturer = Manufacturer()
+    audited = audit.firm_before(manufacturer, data)
     _apply_manufacturer(manufacturer, data)
     manufacturer.full_clean()
     manufacturer.save()
+    audit.firm_saved(manufacturer, audited)
     if owner is not None:
         ManufacturerMember.objects.create(
             user=owner, manufacturer=manufacturer, role=ManufacturerMember.Role.OWNER
@@ -90,9 +92,11 @@ def manufacturer_update(
     queue (``suppliers.verification.identity_recheck``): its open requirements are hidden from
     UMKM and it exchanges no contacts until the ministry verifies it again."""
     before = verification.stored_values(manufacturer, Manufacturer.identity_fields)
+    audited = audit.firm_before(manufacturer, data)
     _apply_manufacturer(manufacturer, data)
     manufacturer.full_clean()
     manufacturer.save()
+    audit.firm_saved(manufacturer, audited)
     verification.identity_recheck(firm=manufacturer, before=before, by=by)
     return manufacturer
 

@@ -24,7 +24,7 @@ from accounts.confirm import confirmation_page, is_confirmed
 from accounts.models import User
 from suppliers.models import VerificationStatus
 from suppliers.pagination import page_context
-from suppliers.storage import private_file_response
+from suppliers.storage import Download, private_file_response
 from suppliers.verification import (
     review_context,
     verification_decide,
@@ -552,6 +552,9 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
         attachment.file,
         filename=attachment.original_name,
         checked_type=attachment_content_type,
+        audited_as=Download(
+            "attachment", attachment.pk, "manufacturer", requirement.manufacturer_id
+        ),
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import queue_views, views
+from . import audit_views, queue_views, views
 
 app_name = "reports"
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("verification/", queue_views.queue_list, name="queue"),
     path("verification/<str:kind>/<int:pk>/", queue_views.review, name="review"),
     path("verification/<str:kind>/<int:pk>/decide/", queue_views.decide, name="decide"),
+    path("audit/", audit_views.audit_trail, name="audit"),
+    path("audit/export.csv", audit_views.audit_trail_csv, name="audit_csv"),
 ]

@@ -43,7 +43,11 @@ def private_contacts_read(*, user: User, supplier_ids: Iterable[int]) -> int:
     if not ids:
         return 0
     return audit_record(
-        actor=user, action=AuditRecord.Action.CONTACT_READ, object_kind="supplier", object_ids=ids
+        actor=user,
+        action=AuditRecord.Action.CONTACT_READ,
+        object_kind="supplier",
+        object_ids=ids,
+        firm_kind="supplier",
     )
 
 

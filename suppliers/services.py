@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from . import validation, verification
+from . import audit, validation, verification
 from .fields import M2M_FIELDS, PROFILE_FIELDS
 from .models import (
     CertificationType,
@@ -57,8 +57,10 @@ def _save(supplier: Supplier, many: dict[str, Iterable], names: Iterable[str]) -
 def supplier_create(*, owner: User | None, data: dict[str, Any]) -> Supplier:
     """Creates a company; ``owner`` (if any) becomes its first member."""
     supplier = Supplier()
+    audited = audit.firm_before(supplier, data)
     many = _apply(supplier, data)
     _save(supplier, many, data)
+    audit.firm_saved(supplier, audited)
     if owner is not None:
         if SupplierMember.objects.filter(user=owner).exists():
             raise ValidationError(_("You already belong to a company."), code="already_member")
@@ -74,8 +76,10 @@ def supplier_update(
     ministry's queue (``verification.identity_recheck``). ``by``: who changed it, when not one
     of the firm's members (an administrator in the admin)."""
     before = verification.stored_values(supplier, Supplier.identity_fields)
+    audited = audit.firm_before(supplier, data)
     many = _apply(supplier, data)
     _save(supplier, many, data)
+    audit.firm_saved(supplier, audited)
     verification.identity_recheck(firm=supplier, before=before, by=by)
     return supplier
 
@@ -106,6 +110,11 @@ def certification_add(
         certification.document = document
     certification.full_clean()
     certification.save()
+    audit.certification_recorded(
+        certification,
+        audit.Action.CERTIFICATION_ADDED,
+        fields=[name for name in ("number", "issuer", "document") if getattr(certification, name)],
+    )
     supplier.save(update_fields=["updated_at"])
     supplier_changed.send(sender=Supplier, supplier_id=supplier.pk)
     return certification
@@ -117,12 +126,19 @@ def certification_update(
 ) -> SupplierCertification:
     """Changes a certificate held (its number, issuer, end date or document; the admin)."""
     allowed = {"cert_type", "number", "issuer", "valid_until", "document"}
+    valid_until_before = certification.valid_until
     for name, value in data.items():
         if name not in allowed:
             raise ValueError(f"Unknown certification field: {name}")
         setattr(certification, name, value)
     certification.full_clean()
     certification.save()
+    audit.certification_recorded(
+        certification,
+        audit.Action.CERTIFICATION_CHANGED,
+        valid_until_before=valid_until_before,
+        fields=sorted(data),
+    )
     supplier = certification.supplier
     supplier.save(update_fields=["updated_at"])
     supplier_changed.send(sender=Supplier, supplier_id=supplier.pk)
@@ -134,9 +150,17 @@ def certification_set(
     *, supplier: Supplier, cert_type: CertificationType, valid_until: date | None
 ) -> SupplierCertification:
     """Create-or-update a certification by type (used by the CSV import, which has no files)."""
-    certification, _created = SupplierCertification.objects.update_or_create(
+    held = SupplierCertification.objects.filter(supplier=supplier, cert_type=cert_type).first()
+    certification, created = SupplierCertification.objects.update_or_create(
         supplier=supplier, cert_type=cert_type, defaults={"valid_until": valid_until}
     )
+    if created or held.valid_until != valid_until:
+        audit.certification_recorded(
+            certification,
+            audit.Action.CERTIFICATION_ADDED if created else audit.Action.CERTIFICATION_CHANGED,
+            valid_until_before=None if created else held.valid_until,
+            fields=["valid_until"],
+        )
     # The matching engine's cached index notices profile changes by updated_at.
     supplier.save(update_fields=["updated_at"])
     supplier_changed.send(sender=Supplier, supplier_id=supplier.pk)
@@ -146,6 +170,7 @@ def certification_set(
 @transaction.atomic
 def certification_delete(*, certification: SupplierCertification) -> None:
     supplier = certification.supplier
+    audit.certification_recorded(certification, audit.Action.CERTIFICATION_REMOVED)
     certification.document.delete(save=False)
     certification.delete()
     supplier.save(update_fields=["updated_at"])
@@ -157,10 +182,12 @@ def photo_add(*, supplier: Supplier, image: UploadedFile, caption: str = "") -> 
     photo = SupplierPhoto(supplier=supplier, image=image, caption=caption)
     photo.full_clean()
     photo.save()
+    audit.photo_recorded(photo, added=True)
     return photo
 
 
 @transaction.atomic
 def photo_delete(*, photo: SupplierPhoto) -> None:
+    audit.photo_recorded(photo, added=False)
     photo.image.delete(save=False)
     photo.delete()

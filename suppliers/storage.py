@@ -10,6 +10,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -19,6 +20,9 @@ from django.core.files.storage import FileSystemStorage
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 from django.utils.deconstruct import deconstructible
+
+from accounts.audit import audit_record
+from accounts.records import AuditRecord
 
 
 def private_media_root() -> Path:
@@ -96,21 +100,42 @@ def content_disposition(filename: str, *, inline: bool) -> str:
     return header
 
 
+@dataclass(frozen=True)
+class Download:
+    """What a private file is, for the audit trail: the object (``certification``,
+    ``attachment``) and the firm it belongs to."""
+
+    object_kind: str
+    object_id: int
+    firm_kind: str
+    firm_id: int
+
+
 def private_file_response(
     stored: FieldFile,
     *,
     filename: str,
     checked_type: Callable[[File], str | None],
+    audited_as: Download,
     inline: bool = False,
 ) -> FileResponse:
     """A private file, for a reader the view has already checked. Its type is what
     ``checked_type`` (the upload validator's own detection) reads from the stored bytes, never
     its name; a file it does not recognise goes out as an ``application/octet-stream``
-    download. Never cached, never sniffed by the browser. Http404 if the file is gone."""
+    download. Never cached, never sniffed by the browser. Http404 if the file is gone. Every
+    download is recorded in the audit trail (who, through which door, which file of which
+    firm)."""
     try:
         handle = stored.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
+    audit_record(
+        action=AuditRecord.Action.FILE_DOWNLOADED,
+        object_kind=audited_as.object_kind,
+        object_id=audited_as.object_id,
+        firm_kind=audited_as.firm_kind,
+        firm_id=audited_as.firm_id,
+    )
     content_type = checked_type(handle) or OCTET_STREAM
     response = FileResponse(handle, content_type=content_type)
     response["Content-Disposition"] = content_disposition(

@@ -35,7 +35,7 @@ from .forms import (
 from .models import Supplier, SupplierCertification, SupplierPhoto
 from .pagination import page_context
 from .privacy import private_contacts_read
-from .storage import private_file_response
+from .storage import Download, private_file_response
 from .validators import DOCUMENT_MAX_BYTES, PHOTO_MAX_BYTES, certificate_content_type
 from .verification import review_context, verification_decide, verification_review_request
 
@@ -344,6 +344,9 @@ def _serve_certificate(request: HttpRequest, certification: SupplierCertificatio
         certification.document,
         filename=f"{certification.cert_type.code}-{certification.pk}",
         checked_type=certificate_content_type,
+        audited_as=Download(
+            "certification", certification.pk, "supplier", certification.supplier_id
+        ),
     )
 
 

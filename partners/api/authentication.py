@@ -17,6 +17,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
+from accounts.audit import Actor, AuditDoor, set_actor
 from partners.models import ApiKey, PartnerOrganisation
 from partners.services import api_key_find, api_key_touch
 
@@ -103,11 +104,19 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
                 _("Invalid or revoked API key."), code="invalid_api_key"
             )
         api_key_touch(api_key=api_key)
+        # The audit trail records this request's writes and private reads as the key's
+        # (undone when the view returns: ``ApiViewMixin.dispatch``).
+        set_actor(Actor(door=AuditDoor.API, api_key_id=api_key.pk, label=key_label(api_key)))
         return PartnerUser(api_key), api_key
 
     def authenticate_header(self, request) -> str:
         # Makes DRF answer 401 (not 403) when no credentials were sent.
         return KEYWORD
+
+
+def key_label(api_key: ApiKey) -> str:
+    """How the audit trail names a key: its partner and the key's public prefix."""
+    return f"{api_key.partner.name} · {api_key.prefix}"
 
 
 def api_key_of(request) -> ApiKey | None:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from accounts.audit import AuditDoor, acting
+
 from .csv_common import (
     ImportReport,
     Problem,
@@ -75,5 +77,6 @@ def import_suppliers_file(path: Path | str, *, dry_run: bool = False) -> ImportR
     report.reject_rows_with_problems()
 
     if not dry_run:
-        supplier_upsert_apply(plans=good_plans)
+        with acting(door=AuditDoor.IMPORT, label=f"import_suppliers {Path(path).name}"):
+            supplier_upsert_apply(plans=good_plans)
     return report

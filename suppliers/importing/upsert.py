@@ -21,7 +21,7 @@ all (its ``updated_at`` stays as it was).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -30,7 +30,10 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit import Entry, audit_records
+
 from .. import validation
+from ..audit import Action, Labels, certification_entry, firm_entry
 from ..fields import M2M_FIELDS, PROFILE_FIELDS, SUPPLIER, Kind
 from ..models import CertificationType, Supplier, SupplierCertification
 from ..signals import suppliers_bulk_saved
@@ -229,19 +232,16 @@ def supplier_upsert_apply(*, plans: Sequence[UpsertPlan]) -> list[Supplier]:
         ]
         _insert_pairs(through, source, target, pairs)
 
-    SupplierCertification.objects.bulk_create(
-        [
-            SupplierCertification(
-                supplier=plan.supplier, cert_type_id=code, valid_until=valid_until
-            )
-            for plan in todo
-            for code, valid_until in plan.cert_creates
-        ],
-        batch_size=CHUNK,
-    )
-    changed_certs = []
+    new_certs = [
+        SupplierCertification(supplier=plan.supplier, cert_type_id=code, valid_until=valid_until)
+        for plan in todo
+        for code, valid_until in plan.cert_creates
+    ]
+    SupplierCertification.objects.bulk_create(new_certs, batch_size=CHUNK)
+    changed_certs, old_dates = [], []
     for plan in todo:
         for cert, valid_until in plan.cert_updates:
+            old_dates.append(cert.valid_until)
             cert.valid_until = valid_until
             changed_certs.append(cert)
     SupplierCertification.objects.bulk_update(changed_certs, ["valid_until"], batch_size=CHUNK)
@@ -249,9 +249,46 @@ def supplier_upsert_apply(*, plans: Sequence[UpsertPlan]) -> list[Supplier]:
     # A verified company whose NIB, name or province changed goes back to the ministry's queue,
     # as from the form (the rare rows concerned, one by one).
     identity_recheck_many(firms=[(plan.supplier, plan.previous) for plan in updated])
+    audit_records(_audit_entries(todo, new_certs, zip(changed_certs, old_dates, strict=True)))
 
     saved = [plan.supplier for plan in todo]
     if saved:
         ids = [supplier.pk for supplier in saved]
         transaction.on_commit(lambda: suppliers_bulk_saved.send(sender=Supplier, supplier_ids=ids))
     return saved
+
+
+def _audit_entries(
+    todo: Sequence[UpsertPlan],
+    new_certs: Sequence[SupplierCertification],
+    changed_certs: Iterable[tuple[SupplierCertification, date | None]],
+) -> list[Entry]:
+    """One audit record per company written (its certifications included when it is new), and
+    one per certification added to or changed on a company already on file."""
+    labels = Labels()
+    entries = []
+    for plan in todo:
+        created = plan.outcome == CREATED
+        changed = [*plan.changed_fields, *plan.many_changes]
+        if created:
+            changed.append("nib")
+            if plan.cert_creates:
+                changed.append("certifications")
+        entry = firm_entry(
+            plan.supplier, created=created, previous=plan.previous, changed=changed, labels=labels
+        )
+        if entry is not None:
+            entries.append(entry)
+    created_ids = {plan.supplier.pk for plan in todo if plan.outcome == CREATED}
+    entries += [
+        certification_entry(cert, Action.CERTIFICATION_ADDED, fields=["valid_until"])
+        for cert in new_certs
+        if cert.supplier_id not in created_ids
+    ]
+    entries += [
+        certification_entry(
+            cert, Action.CERTIFICATION_CHANGED, valid_until_before=old, fields=["valid_until"]
+        )
+        for cert, old in changed_certs
+    ]
+    return entries

@@ -148,6 +148,8 @@ URLS = [
     ("reports:export_csv", []),
     ("reports:export_xlsx", []),
     ("reports:queue", []),
+    ("reports:audit", []),
+    ("reports:audit_csv", []),
 ]
 
 

@@ -14,6 +14,8 @@ from rest_framework.exceptions import ErrorDetail
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BrowsableAPIRenderer
 
+from accounts.audit import AuditDoor, acting
+
 from ..authentication import ApiKeyAuthentication
 from ..pagination import ApiCursorPagination
 from ..parsers import ApiJSONParser
@@ -83,6 +85,11 @@ class ApiViewMixin(ThrottleFirstMixin):
     content_negotiation_class = ApiContentNegotiation
     # Request bodies beyond this are refused before they are read (accounts.bodylimit).
     max_body_bytes = 1024 * 1024
+
+    def dispatch(self, request, *args, **kwargs):
+        # Whatever the key authentication says about who acts ends with this request.
+        with acting(door=AuditDoor.API):
+            return super().dispatch(request, *args, **kwargs)
 
     def initial(self, request, *args, **kwargs):
         # API clients say their language with Accept-Language, even when logged in (the site

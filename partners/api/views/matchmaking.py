@@ -21,6 +21,7 @@ from manufacturers.models import listed_q
 from manufacturers.selectors import membership_of
 from matchmaking.models import Match, MatchDecision
 from partners.models import ApiScope, PartnerConsent
+from partners.privacy import consented_objects_read
 
 from ..authentication import partner_of, site_user_of
 from ..etag import etag_response
@@ -33,6 +34,27 @@ from ..serializers.matchmaking import (
 from .base import ApiViewMixin
 
 NOT_MODIFIED = OpenApiResponse(description="Not modified (If-None-Match)")
+
+
+class _ConsentedReadMixin:
+    """For a partner's key, records every introduction or partnership sent to it (those of
+    UMKM that consented): key, firm, and the fields a partner gets (``party_only`` are null)."""
+
+    audit_kind: str
+    party_only: frozenset[str]
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        if args and partner_of(self.request) is not None:
+            objects = list(args[0]) if kwargs.get("many") else [args[0]]
+            meta = self.get_serializer_class().Meta
+            fields = [name for name in meta.fields if name not in self.party_only]
+            consented_objects_read(
+                object_kind=self.audit_kind,
+                objects=[(obj.pk, self.supplier_id_of(obj)) for obj in objects],
+                fields=fields,
+            )
+        return serializer
 
 
 class _ReadViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
@@ -109,11 +131,17 @@ class MatchViewSet(_ReadViewSet):
         summary="One introduction", responses={200: IntroductionSerializer, 304: NOT_MODIFIED}
     ),
 )
-class IntroductionViewSet(_ReadViewSet):
+class IntroductionViewSet(_ConsentedReadMixin, _ReadViewSet):
     serializer_class = IntroductionSerializer
     filterset_class = IntroductionFilter
     ordering_fields = ["id", "requested_at"]
     key_scopes = {"list": ApiScope.PARTNERSHIPS_READ, "retrieve": ApiScope.PARTNERSHIPS_READ}
+    audit_kind = "introduction"
+    party_only = frozenset({"message", "decline_reason"})
+
+    @staticmethod
+    def supplier_id_of(introduction: Introduction) -> int:
+        return introduction.supplier_id
 
     def get_queryset(self):
         if partner_of(self.request) is not None:
@@ -133,11 +161,17 @@ class IntroductionViewSet(_ReadViewSet):
         summary="One partnership", responses={200: PartnershipSerializer, 304: NOT_MODIFIED}
     ),
 )
-class PartnershipViewSet(_ReadViewSet):
+class PartnershipViewSet(_ConsentedReadMixin, _ReadViewSet):
     serializer_class = PartnershipSerializer
     filterset_class = PartnershipFilter
     ordering_fields = ["id", "updated_at"]
     key_scopes = {"list": ApiScope.PARTNERSHIPS_READ, "retrieve": ApiScope.PARTNERSHIPS_READ}
+    audit_kind = "partnership"
+    party_only = frozenset({"notes", "ended_reason"})
+
+    @staticmethod
+    def supplier_id_of(partnership: Partnership) -> int:
+        return partnership.introduction.supplier_id
 
     def get_queryset(self):
         queryset = Partnership.objects.select_related(

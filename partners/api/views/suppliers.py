@@ -8,6 +8,7 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from partners.models import ApiScope
+from partners.privacy import consented_suppliers_read
 from partners.services import partner_may_update, supplier_api_create, supplier_api_update
 from suppliers.models import Supplier
 from suppliers.privacy import private_contacts_read
@@ -80,6 +81,9 @@ class SupplierViewSet(ApiViewMixin, viewsets.GenericViewSet):
             private_contacts_read(
                 user=user, supplier_ids=[r["id"] for r in representations if r["contact_visible"]]
             )
+        elif partner_of(request) is not None:
+            # A partner's key reading what UMKM consented to show it: key, firm, fields.
+            consented_suppliers_read(representations)
         return representations
 
     def list(self, request, *args, **kwargs):
