@@ -1,5 +1,6 @@
 """The audit trail in a real browser: from the report to the trail, filtered, on a phone in
-Indonesian and on a desktop in English, and its CSV download."""
+Indonesian and on a desktop in English, and its CSV download. (Here, not in tests/audit, so that
+it shares this folder's one browser: a second Playwright in the same session cannot start.)"""
 
 from __future__ import annotations
 
@@ -12,14 +13,7 @@ from django.test import Client
 
 from accounts.audit import AuditDoor, acting
 from suppliers import services
-from tests.browser import conftest as harness
 from tests.factories import MinistryUserFactory, SupplierFactory, SupplierMemberFactory
-
-_reference_data = harness._reference_data
-browser = harness.browser
-desktop_page = harness.desktop_page
-phone_page = harness.phone_page
-screenshot = harness.screenshot
 
 pytestmark = pytest.mark.browser
 
