@@ -24,7 +24,7 @@ def write_suppliers_csv(path: Path | str, *, nib_offset: int = 0, ids=None) -> i
     """The suppliers (all, or ``ids``) as an ``import_suppliers`` file; ``nib_offset`` shifts
     the NIBs (to import them as new companies next to the ones on file)."""
     from suppliers.importing.rows import COLUMNS
-    from suppliers.models import Supplier, SupplierCertification
+    from suppliers.models import Regency, Supplier, SupplierCertification
 
     suppliers = Supplier.objects.order_by("id")
     if ids is not None:
@@ -35,6 +35,7 @@ def write_suppliers_csv(path: Path | str, *, nib_offset: int = 0, ids=None) -> i
             "nib",
             "legal_name",
             "province_id",
+            "regency_id",
             "capacity_per_month",
             "lead_time_days",
             "description",
@@ -49,17 +50,22 @@ def write_suppliers_csv(path: Path | str, *, nib_offset: int = 0, ids=None) -> i
         "supplier_id", "cert_type_id", "valid_until"
     ):
         certs[sid][code] = f"{code}@{until.isoformat()}" if until else code
+    first_regency: dict[str, str] = {}
+    for code, province_id in Regency.objects.order_by("-code").values_list("code", "province_id"):
+        first_regency[province_id] = code
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)
         writer.writeheader()
-        for sid, nib, name, province, capacity, lead, description in rows:
+        for sid, nib, name, province, regency, capacity, lead, description in rows:
             writer.writerow(
                 {
                     "nib": f"{int(nib) + nib_offset:013d}",
                     "name": name,
                     "size_class": "kecil",
                     "province": province or "",
-                    "regency": "",
+                    # Every door asks for the regency, as the form does; the synthetic firms
+                    # have none, so they take their province's first.
+                    "regency": regency or first_regency.get(province, ""),
                     "employees": 12,
                     "founded_year": 2010,
                     "components": ";".join(comps[sid]),

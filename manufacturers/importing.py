@@ -310,6 +310,12 @@ def _create_many(todo: list[tuple[RequirementRowResult, dict[str, Any], Requirem
 
 def import_requirements_file(path: Path | str) -> RequirementImportReport:
     """Checks every row of the file and saves the good ones."""
+    # Everything the import writes (the buyers it creates too) is recorded as the import's.
+    with acting(door=AuditDoor.IMPORT, label=f"import_requirements {Path(path).name}"):
+        return _import_requirements(path)
+
+
+def _import_requirements(path: Path | str) -> RequirementImportReport:
     rows = read_rows(path, COLUMNS)
     refs = References()
     today = timezone.localdate()
@@ -364,10 +370,7 @@ def import_requirements_file(path: Path | str) -> RequirementImportReport:
 
     # The saved requirements are rescored together once the rows are in (in chunks, by the
     # workers or, with in-process tasks, here at the end), not one by one as each row is saved.
-    with (
-        acting(door=AuditDoor.IMPORT, label=f"import_requirements {Path(path).name}"),
-        requirement_batch(),
-    ):
+    with requirement_batch():
         if todo:
             _create_many(todo)
         for result, data in one_by_one:

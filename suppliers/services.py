@@ -126,7 +126,12 @@ def certification_update(
 ) -> SupplierCertification:
     """Changes a certificate held (its number, issuer, end date or document; the admin)."""
     allowed = {"cert_type", "number", "issuer", "valid_until", "document"}
-    valid_until_before = certification.valid_until
+    # As stored: an admin form has already put the posted values on the instance.
+    valid_until_before = (
+        SupplierCertification.objects.filter(pk=certification.pk)
+        .values_list("valid_until", flat=True)
+        .first()
+    )
     for name, value in data.items():
         if name not in allowed:
             raise ValueError(f"Unknown certification field: {name}")

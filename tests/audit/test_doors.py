@@ -53,6 +53,12 @@ def _admin_data(model, obj, admin) -> dict:
     return {name: value for name, value in data.items() if not name.endswith("-document")}
 
 
+def _regency(province: str) -> str:
+    from suppliers.models import Regency
+
+    return Regency.objects.filter(province_id=province).order_by("code").first().code
+
+
 def _csv(tmp_path, **cells) -> str:
     row = {column: "" for column in COLUMNS}
     row.update(cells)
@@ -117,7 +123,9 @@ def test_a_csv_import_that_changes_nothing_records_nothing(tmp_path, member):
 
 def test_a_csv_import_creates_one_record_per_new_company_with_its_identity(tmp_path):
     province = Province.objects.get(code="32")
-    path = _csv(tmp_path, nib="8120000000999", name="CV Impor Baru", province="32")
+    path = _csv(
+        tmp_path, nib="8120000000999", name="CV Impor Baru", province="32", regency=_regency("32")
+    )
 
     call_command("import_suppliers", path, stdout=io.StringIO())
 
@@ -162,7 +170,14 @@ def test_a_company_registered_through_the_partner_api_is_recorded_by_the_key():
 
     response = key_client(raw).post(
         "/api/v1/suppliers/",
-        data=json.dumps({"nib": "8120000000555", "legal_name": "CV Anggota", "province": "32"}),
+        data=json.dumps(
+            {
+                "nib": "8120000000555",
+                "legal_name": "CV Anggota",
+                "province": "32",
+                "regency": _regency("32"),
+            }
+        ),
         content_type="application/json",
     )
 
@@ -314,10 +329,11 @@ def test_a_command_or_task_without_a_door_is_recorded_as_the_system(member):
 def test_a_large_import_records_every_new_company_alike(tmp_path):
     # 250 records: past COPY_FROM, so they take the COPY path, and must read back the same.
     province = Province.objects.get(code="32")
+    regency = _regency("32")
     lines = [",".join(COLUMNS)]
     for n in range(250):
         row = {column: "" for column in COLUMNS}
-        row.update(nib=f"81200000{n:05d}", name=f"CV Massal {n}", province="32")
+        row.update(nib=f"81200000{n:05d}", name=f"CV Massal {n}", province="32", regency=regency)
         lines.append(",".join(row[c] for c in COLUMNS))
     path = tmp_path / "massal.csv"
     path.write_text("\n".join(lines) + "\n")
@@ -352,6 +368,7 @@ def test_a_large_import_records_every_new_company_alike(tmp_path):
 def test_a_photo_added_and_removed_on_the_web_is_recorded(client, member):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from accounts.confirm import CONFIRM_FIELD
     from tests.factories import tiny_png
 
     supplier = member.supplier
@@ -361,7 +378,9 @@ def test_a_photo_added_and_removed_on_the_web_is_recorded(client, member):
         {"image": SimpleUploadedFile("bengkel.png", tiny_png(), "image/png"), "caption": "Mesin"},
     )
     photo = supplier.photos.get()
-    client.post(reverse("suppliers:delete_photo", args=[supplier.pk, photo.pk]))
+    client.post(
+        reverse("suppliers:delete_photo", args=[supplier.pk, photo.pk]), {CONFIRM_FIELD: "yes"}
+    )
 
     records = list(AuditRecord.objects.order_by("pk"))
     assert [(r.action, r.object_kind, r.door, r.actor) for r in records] == [
