@@ -11,8 +11,8 @@ from ``SUPPLIER`` instead of keeping its own:
 
 What a field is (its type, length, validators, label) stays on the model; ``Definition`` gives
 each door the model field too (``model_field``), and the rules every door checks are derived
-from both (``suppliers/validation.py``, ``manufacturers/validation.py``). Requirements and manufacturers are declared the same way in
-``manufacturers/fields.py``.
+from both (``suppliers/validation.py``, ``manufacturers/validation.py``). Requirements and
+manufacturers are declared the same way in ``manufacturers/fields.py``.
 """
 
 from __future__ import annotations
