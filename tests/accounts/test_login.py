@@ -41,7 +41,7 @@ def test_wrong_password_gets_a_clear_message(client, verified_user):
     response = login(client, verified_user.email, "wrong-password")
 
     assert response.status_code == 200
-    assert "Alamat e-mail dan/atau kata sandi yang anda masukkan tidak benar." in (
+    assert "Alamat e-mail dan/atau kata sandi yang Anda masukkan tidak benar." in (
         response.content.decode()
     )
     assert f'value="{verified_user.email}"' in response.content.decode()
