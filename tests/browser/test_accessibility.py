@@ -106,12 +106,8 @@ def _buyer_extras(buyer: User) -> list[str]:
 
 def _umkm_extras(umkm: User) -> list[str]:
     supplier = umkm.supplier_membership.supplier
-    requirement = (
-        Requirement.objects.listed()
-        .filter(matches__supplier=supplier)
-        .exclude(introductions__supplier=supplier)
-        .first()
-    )
+    # The form to tell a buyer the company is interested (a button on the requirement's page).
+    requirement = Requirement.objects.listed().exclude(introductions__supplier=supplier).first()
     return [f"/introductions/interest/{requirement.pk}/"] if requirement else []
 
 
