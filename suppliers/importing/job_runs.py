@@ -125,7 +125,11 @@ def import_job_apply(*, job_id: int) -> ImportJob | None:
         result=counts,
         rows_done=F("rows_total"),
         finished_at=timezone.now(),
+        file="",
     )
+    # The list holds people's contact details: once imported, the upload is not kept (the
+    # problems and counts stay for the page).
+    job.file.storage.delete(job.file.name)
     logger.info(
         "supplier import %s: created %s, updated %s, unchanged %s, rejected %s",
         job.pk,

@@ -4,6 +4,8 @@ the command's function. Tasks run in this process here (the worker path is the s
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -134,9 +136,11 @@ def test_fixed_file_is_imported_with_the_commands_rules(
     job = uploaded_job(client, "anggota.csv", content, django_capture_on_commit_callbacks)
     assert job.problems == [] and job.planned["created"] == 7 and job.rows_total == 7
 
+    stored = job.file.path
     job = apply(client, job, django_capture_on_commit_callbacks)
     assert job.status == ImportJob.Status.DONE
     assert (job.rows_done, job.rows_total) == (7, 7)
+    assert not job.file and not Path(stored).exists()  # the upload is not kept once imported
     assert job.result == {"created": 7, "updated": 0, "unchanged": 0, "rejected": 0}
     assert Supplier.objects.count() == 7
     # What the command would do next with the same file: nothing (its rules saw it all).
