@@ -89,7 +89,7 @@ class QueueFilterForm(forms.Form):
         coerce=int,
         empty_value=None,
         choices=[("", _("Any time"))]
-        + [(str(days), _("More than %(days)d days") % {"days": days}) for days in WAITING_DAYS],
+        + [(str(days), _("At least %(days)d days") % {"days": days}) for days in WAITING_DAYS],
     )
 
     def __init__(self, *args, **kwargs) -> None:
