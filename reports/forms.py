@@ -89,14 +89,16 @@ class QueueFilterForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[("", _("Any time"))]
-        + [(str(days), _("More than %(days)d days") % {"days": days}) for days in WAITING_DAYS],
     )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         provinces = Province.objects.order_by("name")
         self.fields["province"].choices = [("", _("All"))] + [(p.code, p.name) for p in provinces]
+        # Formatted here, per request, in the request's language.
+        self.fields["waiting"].choices = [("", _("Any time"))] + [
+            (str(days), _("At least %(days)d days") % {"days": days}) for days in WAITING_DAYS
+        ]
 
     def filters(self) -> QueueFilters:
         if not self.is_bound:

@@ -62,7 +62,7 @@ ROW_FIELDS = (
 class QueueFilters:
     kind: str = ""  # "", "supplier" or "manufacturer"
     province: str = ""  # a province code
-    waiting_days: int | None = None  # waiting longer than this many days
+    waiting_days: int | None = None  # waiting at least this many days
     review: str = ""  # "", "new" (never decided), "changed" or "resubmitted"
     q: str = ""  # name, NIB or NPWP
 
@@ -71,7 +71,7 @@ def _reviews(kind: str) -> QuerySet[VerificationReview]:
     return VerificationReview.objects.open().filter(firm_kind=kind, firm_id=OuterRef("pk"))
 
 
-def _certificates(*, until_before: date | None = None, until_from: date | None = None) -> Subquery:
+def _certificates(*, until_before: date | None = None, until_from: date | None = None) -> Coalesce:
     certs = SupplierCertification.objects.filter(supplier=OuterRef("pk"))
     if until_before is not None:
         certs = certs.filter(valid_until__lt=until_before)

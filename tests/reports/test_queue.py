@@ -293,3 +293,14 @@ def test_who_may_see_the_queue_and_a_review_and_decide(client, user_factory, sta
 def test_an_unknown_kind_or_firm_is_not_found(client, ministry):
     assert client.get(reverse("reports:review", args=["bank", 1])).status_code == 404
     assert client.get(reverse("reports:review", args=["supplier", 999999])).status_code == 404
+
+
+def test_the_filters_read_in_the_reviewers_language(client, settings):
+    client.force_login(MinistryUserFactory())
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(reverse("reports:queue")).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
+    indonesian = client.get(reverse("reports:queue")).content.decode()
+
+    assert "At least 30 days" in english and "Min. 30 hari" not in english
+    assert "Min. 30 hari" in indonesian and "Jenis" in indonesian
