@@ -221,25 +221,29 @@ def _score_block(
     return _refills(entries, sups.ids, new_req, new_sup, new_centi, k)
 
 
-def score_suppliers(supplier_ids: Iterable[int], *, day: date | None = None) -> Stats:
+def score_suppliers(
+    supplier_ids: Iterable[int], *, day: date | None = None, refill: bool = True
+) -> Stats:
     """Rescores these suppliers against every open requirement, in blocks, and updates the
-    affected lists (then refills the lists that may now miss a supplier, see the module)."""
+    affected lists; the lists that may now miss a supplier (see the module) are in
+    ``Stats.refills``, and rescored here unless ``refill`` is False (a task plans them as
+    chunks of their own instead, to stay short)."""
     started = time.perf_counter()
     ids = sorted({int(i) for i in supplier_ids})
     stats = Stats()
     vocab, engine = _engine(day)
-    refill: set[int] = set()
+    refills: set[int] = set()
     for start in range(0, len(ids), SUPPLIER_BLOCK):
         chunk = ids[start : start + SUPPLIER_BLOCK]
         with transaction.atomic():
             signature = data.requirement_signature()
             reqs = data.requirement_index(vocab, signature=signature)
             sups = data.load_suppliers(vocab, chunk)
-            refill.update(_score_block(engine, reqs, sups, signature[1], stats))
+            refills.update(_score_block(engine, reqs, sups, signature[1], stats))
             stats.requirements = len(reqs)
             stats.suppliers += len(sups)
-    if refill:
-        stats.refills = sorted(refill)
+    stats.refills = sorted(refills)
+    if refill and stats.refills:
         score_requirements(stats.refills, day=day)
     stats.seconds = time.perf_counter() - started
     logger.info("scored a block of suppliers %s", stats.as_dict())

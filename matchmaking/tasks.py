@@ -110,7 +110,10 @@ def run_chunk(chunk_id: int) -> dict:
     if chunk.kind == ScoringChunk.Kind.REQUIREMENTS:
         result = services.score_requirements(ids).as_dict()
     elif chunk.kind == ScoringChunk.Kind.SUPPLIERS:
-        result = blocks.score_suppliers(ids).as_dict()
+        stats = blocks.score_suppliers(ids, refill=False)
+        if stats.refills:
+            plan_requirements(stats.refills)
+        result = stats.as_dict()
     else:
         result = {"readiness_rows": readiness.refresh_readiness(ids[0], ids[1])}
     chunks.chunk_finish(chunk_id)
