@@ -114,7 +114,8 @@ def test_buyer_requests_umkm_accepts_both_see_contacts_and_the_partnership_reach
     page.fill("#id_contract_value_idr", "-5")
     page.fill("#id_notes", "Trial order of 500 passed.")
     page.get_by_test_id("save-partnership").click()
-    assert page.locator("#field-contract_value_idr .field-error").is_visible()
+    # The page comes back with the message (waited for: the click does not wait for the reload).
+    page.locator("#field-contract_value_idr .field-error").wait_for(state="visible")
     assert page.input_value("#id_notes") == "Trial order of 500 passed."
     page.fill("#id_contract_value_idr", "180000000")
     page.fill("#id_start_date", "2027-03-01")
