@@ -1,7 +1,6 @@
 """Issue 11.1: each door (form, CSV import, partner API, admin) x each rule (validation,
-identity re-verification, rescoring, audit record), against the real database (and the real Redis
-for the
-rescoring's debounce; the enqueued tasks run in this process, see ``run_tasks``).
+identity re-verification, rescoring, audit record), against the real database (and the real
+Redis for the rescoring's debounce; the enqueued tasks run in this process, see ``run_tasks``).
 
 A column of the matrix is a rule: a function ``rule(door, env)`` in ``SUPPLIER_RULES`` /
 ``REQUIREMENT_RULES``; adding a rule (the audit record, say) is adding one function there.
