@@ -17,6 +17,7 @@ from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import RegexValidator
 from django.utils import formats
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
@@ -67,17 +68,23 @@ PHOTO_WRONG_TYPE = _("Upload a JPG, PNG or WebP photo.")
 PHOTO_EXTENSIONS = ("jpg", "jpeg", "png", "webp")
 
 
+def _decimal_separator() -> str:
+    return formats.get_format("DECIMAL_SEPARATOR")
+
+
 def upload_attrs(
     *, max_bytes: int, too_large: str, wrong_type: str, extensions: Iterable[str], accept: str
 ) -> dict[str, Any]:
     """A file input's attributes for the browser's check before sending: the server's limit,
-    the names it accepts and its messages (lazy: rendered in the page's language)."""
+    the names it accepts, its messages and its decimal mark, so that the browser writes the
+    size as ``check_upload_size`` does (all lazy: rendered in the page's language)."""
     return {
         "accept": accept,
         "data-max-bytes": max_bytes,
         "data-extensions": ",".join(extensions),
         "data-too-large": too_large,
         "data-wrong-type": wrong_type,
+        "data-decimal-separator": lazy(_decimal_separator, str)(),
     }
 
 

@@ -1,6 +1,6 @@
 /* Uploads that respect slow phones. A form with data-upload checks each chosen file against the
    limits its input carries (data-max-bytes, data-extensions, and the server's own messages in
-   data-too-large / data-wrong-type) before anything is sent, then sends it with a progress bar
+   data-too-large / data-wrong-type, the size written with data-decimal-separator) before anything is sent, then sends it with a progress bar
    and a cancel button. The server checks everything again; without this script the form posts
    as usual. */
 (function () {
@@ -13,10 +13,18 @@
     return dot < 0 ? "" : name.slice(dot + 1).toLowerCase();
   }
 
+  // The size in MB as the server writes it (Django's number_format with one decimal): the
+  // decimal cut, not rounded, after the page language's decimal mark ("6,9" / "6.9").
+  function megabytes(input, bytes) {
+    var parts = String(bytes / MB).split(".");
+    var decimal = ((parts[1] || "") + "0").slice(0, 1);
+    return parts[0] + (input.getAttribute("data-decimal-separator") || ".") + decimal;
+  }
+
   function problem(input, file) {
     var max = parseInt(input.getAttribute("data-max-bytes") || "0", 10);
     if (max && file.size > max) {
-      return (input.getAttribute("data-too-large") || "").replace("%(size)s", (file.size / MB).toFixed(1));
+      return (input.getAttribute("data-too-large") || "").replace("%(size)s", megabytes(input, file.size));
     }
     var allowed = (input.getAttribute("data-extensions") || "").split(",").filter(Boolean);
     if (allowed.length && allowed.indexOf(extension(file.name)) < 0) {

@@ -191,3 +191,101 @@ def test_the_admin_page_that_shows_a_new_api_key_passes_axe(browser, live_server
         assert not violations, axe_report(f"new API key at {width} px", violations)
     screenshot(page, "api-key-created")
     context.close()
+
+
+def _check(page, where: str, reports: list[str]) -> None:
+    for width, size in (("360", PHONE), ("1366", DESKTOP)):
+        page.set_viewport_size(size)
+        if violations := axe_violations(page):
+            reports.append(axe_report(f"{where} at {width} px", violations))
+    page.set_viewport_size(PHONE)
+
+
+def test_the_pages_added_with_the_merge_pass_axe(browser, live_server, screenshot, tmp_path):
+    """The crawl above stops at MAX_PAGES and cannot reach pages behind a POST or a missing URL:
+    the 404 page, the verification queue and a firm's review, the audit trail, the browser import
+    (its form and its dry run with problems) and a confirmation page as seen without scripts."""
+    from accounts.audit import AuditDoor, acting
+    from config.celery import app as celery_app
+    from partners.models import PartnerMember
+    from suppliers import services
+    from tests.factories import (
+        MinistryUserFactory,
+        SupplierMemberFactory,
+        SupplierPhotoFactory,
+    )
+    from tests.suppliers_import.conftest import csv_text, row
+
+    owner = SupplierMemberFactory(
+        supplier__legal_name="CV Sinar Logam", supplier__verification_status="verified"
+    )
+    supplier = owner.supplier
+    SupplierPhotoFactory(supplier=supplier, caption="Mesin CNC")
+    # A verified UMKM renames itself: an audit record, and a review with old -> new in the queue.
+    with acting(door=AuditDoor.WEB, user=owner.user):
+        services.supplier_update(supplier=supplier, data={"legal_name": "CV Sinar Baja"})
+    ministry = MinistryUserFactory()
+    association = PartnerOrganisation.objects.create(
+        name="Asosiasi Komponen", kind=PartnerOrganisation.Kind.ASSOCIATION
+    )
+    partner = UserFactory(role=User.Role.PARTNER)
+    PartnerMember.objects.create(user=partner, partner=association)
+    broken = tmp_path / "anggota.csv"
+    broken.write_text(
+        csv_text([row(nib="12345", name="CV NIB Pendek"), row(nib="9120000000301", name="CV A")]),
+        encoding="utf-8",
+    )
+
+    reports: list[str] = []
+    eager = celery_app.conf.task_always_eager
+    # No worker here: the import's dry run runs in the server's thread after the commit.
+    celery_app.conf.task_always_eager = True
+    try:
+        for role, user, paths in (
+            ("anonymous", None, ["/suppliers/no-such-page/"]),
+            ("umkm", owner.user, ["/no-such-page/"]),
+            (
+                "ministry",
+                ministry,
+                [
+                    "/reports/verification/",
+                    f"/reports/verification/supplier/{supplier.pk}/",
+                    "/reports/audit/",
+                    "/reports/audit/?door=web",
+                    "/suppliers/import/",
+                ],
+            ),
+            ("partner", partner, ["/suppliers/import/"]),
+        ):
+            context = axe_context(browser, live_server, viewport=PHONE, user=user)
+            page = context.new_page()
+            for path in paths:
+                response = page.goto(path)
+                expected = 404 if "no-such-page" in path else 200
+                assert response.status == expected, (role, path, response.status)
+                _check(page, f"{role} {path}", reports)
+                name = re.sub(r"\W+", "-", _shape(path)).strip("-")
+                screenshot(page, f"{role}-{name}")
+            if role == "ministry":
+                # The dry run of a file with mistakes: the problems table.
+                page.goto("/suppliers/import/")
+                page.set_input_files("#id_file", str(broken))
+                page.get_by_test_id("import-check").click()
+                page.wait_for_selector('[data-testid="import-panel"][data-status="checked"]')
+                assert page.get_by_test_id("import-problem").count() >= 1
+                _check(page, "ministry import dry run", reports)
+                screenshot(page, "ministry-import-problems")
+            if role == "umkm":
+                # Without scripts the delete button's form posts unconfirmed: the confirmation
+                # page. form.submit() skips the script that would open the dialog instead.
+                page.goto(f"/suppliers/{supplier.pk}/edit/photos/")
+                page.get_by_test_id("delete-photo").evaluate("button => button.form.submit()")
+                page.get_by_test_id("confirm-page").wait_for()
+                _check(page, "umkm delete photo confirmation", reports)
+                screenshot(page, "umkm-confirm-delete-photo")
+            context.close()
+    finally:
+        celery_app.conf.task_always_eager = eager
+
+    assert not reports, "\n" + "\n".join(reports)
+    assert supplier.photos.count() == 1  # the confirmation page deleted nothing

@@ -5,9 +5,12 @@ progress bar that can be cancelled (nothing saved), and then goes up for real.""
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from playwright.sync_api import expect
 
-from suppliers.validators import DOCUMENT_MAX_BYTES
+from suppliers.validators import DOCUMENT_MAX_BYTES, DOCUMENT_TOO_LARGE, check_upload_size
 from tests.browser.narrow import narrow_page  # noqa: F401
 from tests.browser.slowlink import slow_link  # noqa: F401
 from tests.browser.test_matching_screens import log_in
@@ -31,15 +34,41 @@ def _fill_certification(page) -> None:
     page.fill("#id_valid_until", "2029-01-31")
 
 
+def _servers_message(size: int, language: str) -> str:
+    """What the server's own check says of a file of ``size`` bytes, in ``language``."""
+    upload = SimpleUploadedFile("iso.pdf", _padded_pdf(size), content_type="application/pdf")
+    with translation.override(language):
+        with pytest.raises(ValidationError) as refused:
+            check_upload_size(upload, DOCUMENT_MAX_BYTES, DOCUMENT_TOO_LARGE)
+        # The message is lazy: read it in the language it is shown in, and the number in that
+        # language's marks is already in it.
+        return str(refused.value.messages[0])
+
+
+# 6.96 MB: the server cuts the decimal (6,9), it does not round it (7,0).
+TOO_BIG = DOCUMENT_MAX_BYTES + 1024 * 1024 + 96 * 1024 * 1024 // 100
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("id", "Ukuran berkas 6,9 MB; maksimum 5 MB."),
+        ("en", "The file is 6.9 MB; the maximum is 5 MB."),
+    ],
+)
 def test_a_too_big_certificate_is_refused_before_anything_is_sent(
     narrow_page,  # noqa: F811
     live_server,
     screenshot,
+    language,
+    message,
 ):
+    # The browser's words are the server's, number marks included.
+    assert _servers_message(TOO_BIG, language) == message
     page = narrow_page
-    member = SupplierMemberFactory(user__preferred_language="id")
+    member = SupplierMemberFactory(user__preferred_language=language)
     supplier = member.supplier
-    log_in(page, live_server, member.user, "id")
+    log_in(page, live_server, member.user, language)
     page.goto(f"/suppliers/{supplier.pk}/edit/certifications/")
     posts = []
     page.on(
@@ -53,16 +82,16 @@ def test_a_too_big_certificate_is_refused_before_anything_is_sent(
             {
                 "name": "iso.pdf",
                 "mimeType": "application/pdf",
-                "buffer": _padded_pdf(DOCUMENT_MAX_BYTES + 1024 * 1024),
+                "buffer": _padded_pdf(TOO_BIG),
             }
         ],
     )
     error = page.get_by_test_id("upload-error")
-    # The server's message, in Indonesian, with the size the browser measured.
-    expect(error).to_have_text("Ukuran berkas 6.0 MB; maksimum 5 MB.")
+    # The server's message, in the page's language, with the size the browser measured.
+    expect(error).to_have_text(message)
     page.get_by_test_id("add-certification").click()
     expect(page.locator("#id_document")).to_be_focused()
-    screenshot(page, "01-refused-in-the-browser")
+    screenshot(page, f"01-refused-in-the-browser-{language}")
 
     assert posts == []
     assert not supplier.certifications.exists()
@@ -72,6 +101,7 @@ def test_a_too_big_certificate_is_refused_before_anything_is_sent(
         files=[{"name": "iso.docx", "mimeType": "application/msword", "buffer": b"x" * 100}],
     )
     expect(error).to_contain_text("PDF, JPG")
+    expect(error).not_to_have_text(message)
     assert posts == []
 
 
@@ -146,8 +176,9 @@ def test_a_too_big_drawing_and_photo_are_refused_with_their_own_limits(
     with drawing.open("wb") as out:
         out.truncate(ATTACHMENT_MAX_BYTES + 1)
     page.set_input_files("#id_file", drawing)
+    # One byte over 20 MB is "20,0" on the server (Indonesian decimal comma): the same here.
     expect(page.get_by_test_id("upload-error")).to_have_text(
-        "Ukuran berkas 20.0 MB; maksimum 20 MB."
+        "Ukuran berkas 20,0 MB; maksimum 20 MB."
     )
     page.locator("[data-testid=attachment-form] button[type=submit]").click()
     screenshot(page, "01-drawing-refused")

@@ -1,6 +1,6 @@
 """Issue 11.1: each door (form, CSV import, partner API, admin) x each rule (validation,
-identity re-verification, rescoring), against the real database (and the real Redis for the
-rescoring's debounce; the enqueued tasks run in this process, see ``run_tasks``).
+identity re-verification, rescoring, audit record), against the real database (and the real
+Redis for the rescoring's debounce; the enqueued tasks run in this process, see ``run_tasks``).
 
 A column of the matrix is a rule: a function ``rule(door, env)`` in ``SUPPLIER_RULES`` /
 ``REQUIREMENT_RULES``; adding a rule (the audit record, say) is adding one function there.
@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from accounts.models import AuditRecord
 from manufacturers.models import Requirement
 from matchmaking.models import Match
 from suppliers.models import Regency, Supplier, VerificationReview
@@ -107,9 +108,34 @@ def rule_rescoring(door: str, env: Env) -> None:
     assert Match.objects.filter(supplier=supplier, requirement=requirement).exists()
 
 
+# The door each matrix door is recorded as: the UMKM's own pages are the web.
+AUDIT_DOOR = {"form": "web", "import": "import", "api": "api", "admin": "admin"}
+
+
+def rule_audit(door: str, env: Env) -> None:
+    """A change of identity through the door leaves exactly one record: the door, old -> new."""
+    supplier = _profile_supplier()
+    old_name = supplier.legal_name
+    already = set(AuditRecord.objects.values_list("pk", flat=True))
+
+    errors = open_door("supplier", door, env.tmp_path).edit(
+        supplier, {"legal_name": "CV Tercatat Baru"}
+    )
+
+    assert errors == {}
+    records = list(AuditRecord.objects.exclude(pk__in=already))
+    assert len(records) == 1, [(r.action, r.door, r.object_kind, r.changes) for r in records]
+    [record] = records
+    assert (record.action, record.door) == ("identity_changed", AUDIT_DOOR[door])
+    assert (record.object_kind, record.object_id) == ("supplier", supplier.pk)
+    assert (record.firm_kind, record.firm_id) == ("supplier", supplier.pk)
+    assert record.changes == {"legal_name": [old_name, "CV Tercatat Baru"]}
+
+
 SUPPLIER_RULES: dict[str, Callable[[str, Env], None]] = {
     "identity": rule_identity,
     "rescoring": rule_rescoring,
+    "audit": rule_audit,
 }
 
 
@@ -203,8 +229,17 @@ def rule_requirement_rescoring(door: str, env: Env) -> None:
     assert Match.objects.filter(requirement=requirement, supplier=supplier).exists()
 
 
+def rule_requirement_audit(door: str, env: Env) -> None:
+    # The column is kept, and skipped by name, so that the matrix shows the decision.
+    pytest.skip(
+        "requirements are not audited: the trail (issue 11.5) covers a firm's identity, "
+        "profile and certifications, and a requirement is a buyer's request, not firm data"
+    )
+
+
 REQUIREMENT_RULES: dict[str, Callable[[str, Env], None]] = {
     "rescoring": rule_requirement_rescoring,
+    "audit": rule_requirement_audit,
 }
 
 
