@@ -24,7 +24,7 @@ def write_suppliers_csv(path: Path | str, *, nib_offset: int = 0, ids=None) -> i
     """The suppliers (all, or ``ids``) as an ``import_suppliers`` file; ``nib_offset`` shifts
     the NIBs (to import them as new companies next to the ones on file)."""
     from suppliers.importing.rows import COLUMNS
-    from suppliers.models import Supplier, SupplierCertification
+    from suppliers.models import Regency, Supplier, SupplierCertification
 
     suppliers = Supplier.objects.order_by("id")
     if ids is not None:
@@ -35,12 +35,18 @@ def write_suppliers_csv(path: Path | str, *, nib_offset: int = 0, ids=None) -> i
             "nib",
             "legal_name",
             "province_id",
+            "regency_id",
             "capacity_per_month",
             "lead_time_days",
             "description",
         )
     )
     found = [row[0] for row in rows]
+    # The import requires a regency inside the province, as the form does; synthetic firms
+    # without one get their province's first.
+    first_regency: dict[str, str] = {}
+    for code, province in Regency.objects.order_by("code").values_list("code", "province_id"):
+        first_regency.setdefault(province, code)
     procs = _lists(Supplier.processes.through, "supplier_id", "process_id", found)
     comps = _lists(Supplier.components.through, "supplier_id", "componentcategory_id", found)
     mats = _lists(Supplier.materials.through, "supplier_id", "material_id", found)
@@ -52,14 +58,14 @@ def write_suppliers_csv(path: Path | str, *, nib_offset: int = 0, ids=None) -> i
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)
         writer.writeheader()
-        for sid, nib, name, province, capacity, lead, description in rows:
+        for sid, nib, name, province, regency, capacity, lead, description in rows:
             writer.writerow(
                 {
                     "nib": f"{int(nib) + nib_offset:013d}",
                     "name": name,
                     "size_class": "kecil",
                     "province": province or "",
-                    "regency": "",
+                    "regency": regency or first_regency.get(province, ""),
                     "employees": 12,
                     "founded_year": 2010,
                     "components": ";".join(comps[sid]),

@@ -64,6 +64,14 @@ def _valid_until(engine: Engine, sups: SupplierArrays, s_idx: np.ndarray) -> np.
     return per_supplier[local]
 
 
+def _decoded(decoder: Decoder, masks: np.ndarray) -> list[list[str]]:
+    """The code lists of many masks: each distinct mask decoded once (few occur), then one list
+    lookup per pair instead of a call."""
+    unique, inverse = np.unique(masks, return_inverse=True)
+    lists = [decoder(mask) for mask in unique.tolist()]
+    return [lists[j] for j in inverse.reshape(-1).tolist()]
+
+
 def pair_facts(
     engine: Engine,
     reqs: RequirementArrays,
@@ -86,10 +94,12 @@ def pair_facts(
     lead = sups.lead_time[s_idx]
     slack = parts["avail"] - lead
 
-    r_proc = bits(reqs.processes[r_idx]).tolist()
-    s_proc = bits(sups.processes[s_idx]).tolist()
-    r_mat = bits(reqs.materials[r_idx]).tolist()
-    s_mat = bits(sups.materials[s_idx]).tolist()
+    r_proc_m = bits(reqs.processes[r_idx])
+    r_mat_m = bits(reqs.materials[r_idx])
+    covered_proc = _decoded(processes, r_proc_m & bits(sups.processes[s_idx]))
+    required_proc = _decoded(processes, r_proc_m)
+    covered_mat = _decoded(materials, r_mat_m & bits(sups.materials[s_idx]))
+    required_mat = _decoded(materials, r_mat_m)
     r_req = bits(reqs.required_certs[r_idx]).tolist()
     r_pref = bits(reqs.preferred_certs[r_idx]).tolist()
     s_valid = bits(until > 0).tolist()
@@ -118,7 +128,7 @@ def pair_facts(
             implied_by.setdefault(implied, []).append(holder)
 
     out = []
-    for i in range(len(r_proc)):
+    for i in range(len(r_req)):
         held = []
         wanted = (r_req[i] | r_pref[i]) & s_valid[i]
         if wanted:
@@ -148,15 +158,9 @@ def pair_facts(
         )
         out.append(
             {
-                "processes": {
-                    "covered": processes(r_proc[i] & s_proc[i]),
-                    "required": processes(r_proc[i]),
-                },
+                "processes": {"covered": covered_proc[i], "required": required_proc[i]},
                 "component": {"level": levels[i], "requirement": components[i]},
-                "materials": {
-                    "covered": materials(r_mat[i] & s_mat[i]),
-                    "required": materials(r_mat[i]),
-                },
+                "materials": {"covered": covered_mat[i], "required": required_mat[i]},
                 "certifications": held,
                 "missing_certifications": missing,
                 "preferred": {"held": pref_hits[i], "wanted": pref_n[i]},
