@@ -24,16 +24,22 @@ from django.utils import timezone
 from .engine import ENGINE_VERSION
 from .models import Match
 
-# (requirement id, supplier id, score, rank, components, facts)
-Row = tuple[int, int, float, int, dict, dict]
+# (requirement id, supplier id, score, rank, components, facts); components and facts as dicts
+# or as their JSON text.
+Row = tuple[int, int, float, int, dict | str, dict | str]
 
 TABLE = Match._meta.db_table
 STAGE = "matchmaking_match_stage"
 
 
-def _json(value: dict) -> str:
+def _text(value: dict | str) -> str:
+    # Rows carry JSON text already (the bulk paths) or a dict.
+    return value if isinstance(value, str) else orjson.dumps(value).decode()
+
+
+def _json(value: dict | str) -> str:
     # COPY's text format treats backslashes as escapes; JSON may contain some.
-    return orjson.dumps(value).decode().replace("\\", "\\\\")
+    return _text(value).replace("\\", "\\\\")
 
 
 def _copy_text(rows: Sequence[Row], tail: str = "") -> io.StringIO:
@@ -202,8 +208,8 @@ def write_changes(
             [row[1] for row in upserts],
             [row[2] for row in upserts],
             [row[3] for row in upserts],
-            [orjson.dumps(row[4]).decode() for row in upserts],
-            [orjson.dumps(row[5]).decode() for row in upserts],
+            [_text(row[4]) for row in upserts],
+            [_text(row[5]) for row in upserts],
         ]
     if moved_pk:
         parts.append(
