@@ -42,6 +42,11 @@ def write_suppliers_csv(path: Path | str, *, nib_offset: int = 0, ids=None) -> i
         )
     )
     found = [row[0] for row in rows]
+    # The import requires a regency inside the province, as the form does; synthetic firms
+    # without one get their province's first.
+    first_regency: dict[str, str] = {}
+    for code, province in Regency.objects.order_by("code").values_list("code", "province_id"):
+        first_regency.setdefault(province, code)
     procs = _lists(Supplier.processes.through, "supplier_id", "process_id", found)
     comps = _lists(Supplier.components.through, "supplier_id", "componentcategory_id", found)
     mats = _lists(Supplier.materials.through, "supplier_id", "material_id", found)

@@ -215,6 +215,8 @@ def _score_block(
         if len(chosen)
         else []
     )
+    with connection.cursor() as cursor:
+        store.defer_flush(cursor)
     store.write_changes(rows, (moved_pk.tolist(), moved_rank.tolist()), deletes.tolist())
     stats.matches += len(rows)
     stats.removed += len(deletes)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
+import orjson
 
 from .engine import NO_END_DATE, Engine, RequirementArrays, SupplierArrays, distance_class
 
@@ -64,6 +65,14 @@ def _valid_until(engine: Engine, sups: SupplierArrays, s_idx: np.ndarray) -> np.
     return per_supplier[local]
 
 
+def _decoded(decoder: Decoder, masks: np.ndarray) -> list[list[str]]:
+    """The code lists of many masks: each distinct mask decoded once (few occur), then one list
+    lookup per pair instead of a call."""
+    unique, inverse = np.unique(masks, return_inverse=True)
+    lists = [decoder(mask) for mask in unique.tolist()]
+    return [lists[j] for j in inverse.reshape(-1).tolist()]
+
+
 def pair_facts(
     engine: Engine,
     reqs: RequirementArrays,
@@ -86,10 +95,12 @@ def pair_facts(
     lead = sups.lead_time[s_idx]
     slack = parts["avail"] - lead
 
-    r_proc = bits(reqs.processes[r_idx]).tolist()
-    s_proc = bits(sups.processes[s_idx]).tolist()
-    r_mat = bits(reqs.materials[r_idx]).tolist()
-    s_mat = bits(sups.materials[s_idx]).tolist()
+    r_proc_m = bits(reqs.processes[r_idx])
+    r_mat_m = bits(reqs.materials[r_idx])
+    covered_proc = _decoded(processes, r_proc_m & bits(sups.processes[s_idx]))
+    required_proc = _decoded(processes, r_proc_m)
+    covered_mat = _decoded(materials, r_mat_m & bits(sups.materials[s_idx]))
+    required_mat = _decoded(materials, r_mat_m)
     r_req = bits(reqs.required_certs[r_idx]).tolist()
     r_pref = bits(reqs.preferred_certs[r_idx]).tolist()
     s_valid = bits(until > 0).tolist()
@@ -118,7 +129,7 @@ def pair_facts(
             implied_by.setdefault(implied, []).append(holder)
 
     out = []
-    for i in range(len(r_proc)):
+    for i in range(len(r_req)):
         held = []
         wanted = (r_req[i] | r_pref[i]) & s_valid[i]
         if wanted:
@@ -148,15 +159,9 @@ def pair_facts(
         )
         out.append(
             {
-                "processes": {
-                    "covered": processes(r_proc[i] & s_proc[i]),
-                    "required": processes(r_proc[i]),
-                },
+                "processes": {"covered": covered_proc[i], "required": required_proc[i]},
                 "component": {"level": levels[i], "requirement": components[i]},
-                "materials": {
-                    "covered": materials(r_mat[i] & s_mat[i]),
-                    "required": materials(r_mat[i]),
-                },
+                "materials": {"covered": covered_mat[i], "required": required_mat[i]},
                 "certifications": held,
                 "missing_certifications": missing,
                 "preferred": {"held": pref_hits[i], "wanted": pref_n[i]},
@@ -178,3 +183,156 @@ def pair_facts(
             }
         )
     return out
+
+
+def json_texts(values) -> list[str]:
+    """Each value of a flat list of numbers / booleans / None as orjson writes it (one call for
+    the whole column; no number's JSON contains a comma)."""
+    if not len(values):
+        return []
+    return orjson.dumps(values).decode()[1:-1].split(",")
+
+
+def _fragments(keys: np.ndarray, build) -> list[str]:
+    """JSON text per pair of a value that depends only on ``keys`` (one row per pair): built
+    once per distinct key."""
+    keys = np.asarray(keys)
+    if keys.ndim == 1:
+        keys = keys.reshape(-1, 1)
+    if not len(keys):
+        return []
+    unique, inverse = np.unique(keys, axis=0, return_inverse=True)
+    texts = [orjson.dumps(build(*key)).decode() for key in unique.tolist()]
+    return [texts[j] for j in inverse.reshape(-1).tolist()]
+
+
+def pair_facts_json(
+    engine: Engine,
+    reqs: RequirementArrays,
+    r_idx: np.ndarray,
+    sups: SupplierArrays,
+    s_idx: np.ndarray,
+    result: dict,
+) -> list[str]:
+    """``pair_facts`` as JSON text, for the bulk writes: the parts shared by many pairs (code
+    lists, component, distance, preferred counts) are written once per distinct value and the
+    numbers once per column, so the per-pair work is one string join. Parses to exactly
+    ``pair_facts`` (tested)."""
+    vocab = engine.vocab
+    processes, materials, certifications = _decoders_for(engine)
+    parts = result["parts"]
+    n = len(r_idx)
+    if not n:
+        return []
+    until = _valid_until(engine, sups, s_idx)
+    r_prov, s_prov = reqs.province[r_idx], sups.province[s_idx]
+    capacity = sups.capacity[s_idx]
+    need = reqs.monthly_need[r_idx]
+    ratio = np.round(capacity / np.maximum(need, 1e-9), 3)
+    lead = sups.lead_time[s_idx]
+    slack = parts["avail"] - lead
+
+    r_proc_m = bits(reqs.processes[r_idx])
+    r_mat_m = bits(reqs.materials[r_idx])
+    proc = _fragments(
+        np.stack([r_proc_m & bits(sups.processes[s_idx]), r_proc_m], axis=1),
+        lambda c, r: {"covered": processes(c), "required": processes(r)},
+    )
+    mat = _fragments(
+        np.stack([r_mat_m & bits(sups.materials[s_idx]), r_mat_m], axis=1),
+        lambda c, r: {"covered": materials(c), "required": materials(r)},
+    )
+    comp = _fragments(
+        np.stack(
+            [np.asarray(parts["level"]).astype(np.int64), reqs.component[r_idx].astype(np.int64)],
+            axis=1,
+        ),
+        lambda level, c: {"level": level, "requirement": vocab.components[c]},
+    )
+
+    def distance(rp: int, sp: int) -> dict:
+        km = vocab.province_km[rp, sp]
+        finite = bool(np.isfinite(km))
+        return {
+            "class": distance_class(
+                bool(rp == sp and finite), bool(vocab.province_same_island[rp, sp]), km
+            ),
+            "km": int(np.rint(km)) if finite else None,
+        }
+
+    dist = _fragments(np.stack([r_prov, s_prov], axis=1).astype(np.int64), distance)
+    pref = _fragments(
+        np.stack(
+            [
+                np.asarray(parts["pref_hits"]).astype(np.int64),
+                np.asarray(parts["pref_n"]).astype(np.int64),
+            ],
+            axis=1,
+        ),
+        lambda hits, wanted: {"held": hits, "wanted": wanted},
+    )
+    cap_known = ~np.isnan(capacity)
+    ratio_t = json_texts(np.nan_to_num(ratio).tolist())
+    per_month_t = json_texts(np.nan_to_num(capacity).astype(int).tolist())
+    need_t = json_texts(np.round(need.astype(np.float64), 1).tolist())
+    lead_known = ~np.isnan(lead)
+    lead_t = json_texts(np.nan_to_num(lead).astype(int).tolist())
+    slack_t = json_texts(np.nan_to_num(slack).astype(int).tolist())
+    text = np.asarray(result["components"]["text"], dtype=np.float64)
+    text_t = json_texts(np.round(text, 3).tolist())
+    verified = (sups.verification[s_idx] == 1).tolist()
+    cap_known_l, lead_known_l = cap_known.tolist(), lead_known.tolist()
+
+    r_req = bits(reqs.required_certs[r_idx])
+    r_pref = bits(reqs.preferred_certs[r_idx])
+    s_valid = bits(until > 0)
+    wanted_all = r_req | r_pref
+    certs = ["[]"] * n
+    missing = ["[]"] * n
+    dates: dict[int, str | None] = {}
+    implied_by: dict[str, list[str]] = {}
+    for holder, implied in vocab.cert_implies.items():
+        if holder in vocab.cert_index and implied in vocab.cert_index:
+            implied_by.setdefault(implied, []).append(holder)
+    r_req_l = r_req.tolist()
+    held_masks = (wanted_all & s_valid).tolist()
+    lacking_masks = (wanted_all & ~s_valid).tolist()
+    for i in np.flatnonzero(wanted_all).tolist():
+        wanted, lacking = held_masks[i], lacking_masks[i]
+        if wanted:
+            row_until = until[i]
+            held = []
+            for code in certifications(wanted):
+                column = vocab.cert_index[code]
+                end = int(row_until[column])
+                if end not in dates:
+                    dates[end] = None if end >= NO_END_DATE else date.fromordinal(end).isoformat()
+                entry = {
+                    "code": code,
+                    "valid_until": dates[end],
+                    "required": bool(r_req_l[i] >> column & 1),
+                }
+                for holder in implied_by.get(code, ()):
+                    if int(row_until[vocab.cert_index[holder]]) == end:
+                        entry["via"] = holder
+                        break
+                held.append(entry)
+            certs[i] = orjson.dumps(held).decode()
+        if lacking:
+            missing[i] = orjson.dumps(
+                [
+                    {"code": code, "required": bool(r_req_l[i] >> vocab.cert_index[code] & 1)}
+                    for code in certifications(lacking)
+                ]
+            ).decode()
+    return [
+        f'{{"processes":{proc[i]},"component":{comp[i]},"materials":{mat[i]},'
+        f'"certifications":{certs[i]},"missing_certifications":{missing[i]},'
+        f'"preferred":{pref[i]},"capacity":{{"ratio":{ratio_t[i] if cap_known_l[i] else "null"},'
+        f'"per_month":{per_month_t[i] if cap_known_l[i] else "null"},'
+        f'"monthly_need":{need_t[i]}}},"lead_time":{{"days":'
+        f'{lead_t[i] if lead_known_l[i] else "null"},"slack_days":'
+        f'{slack_t[i] if lead_known_l[i] else "null"}}},"distance":{dist[i]},'
+        f'"text":{text_t[i]},"verified":{"true" if verified[i] else "false"}}}'
+        for i in range(n)
+    ]
