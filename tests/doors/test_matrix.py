@@ -229,17 +229,10 @@ def rule_requirement_rescoring(door: str, env: Env) -> None:
     assert Match.objects.filter(requirement=requirement, supplier=supplier).exists()
 
 
-def rule_requirement_audit(door: str, env: Env) -> None:
-    # The column is kept, and skipped by name, so that the matrix shows the decision.
-    pytest.skip(
-        "requirements are not audited: the trail (issue 11.5) covers a firm's identity, "
-        "profile and certifications, and a requirement is a buyer's request, not firm data"
-    )
-
-
+# No audit column here: the trail (issue 11.5) covers a firm's identity, profile and
+# certifications, and a requirement is a buyer's request, not firm data.
 REQUIREMENT_RULES: dict[str, Callable[[str, Env], None]] = {
     "rescoring": rule_requirement_rescoring,
-    "audit": rule_requirement_audit,
 }
 
 
