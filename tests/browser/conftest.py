@@ -56,6 +56,28 @@ def screenshot(request):
     return take
 
 
+def watch_failures(page, failed: list[str]) -> list[str]:
+    """Collects, into `failed`, every request of `page` that failed and every asset that did not load.
+
+    A request the browser itself dropped because the page moved on (the favicon while a form
+    submits, a download ending its navigation) fails with net::ERR_ABORTED by design: that is not
+    a broken page. A missing style sheet or script answers 404 and never "fails" as a request, so
+    asset responses are checked by status too.
+    """
+
+    def on_failed(request) -> None:
+        if request.failure != "net::ERR_ABORTED":
+            failed.append(request.url)
+
+    def on_response(response) -> None:
+        if "/static/" in response.url and response.status >= 400:
+            failed.append(response.url)
+
+    page.on("requestfailed", on_failed)
+    page.on("response", on_response)
+    return failed
+
+
 def _context(browser, live_server, options: dict, locale: str):
     context = browser.new_context(base_url=live_server.url, locale=locale, **options)
     context.set_default_timeout(15_000)

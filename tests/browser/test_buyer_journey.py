@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.services import email_address_mark_verified
 from manufacturers.models import Manufacturer, Requirement
+from tests.browser.conftest import watch_failures
 
 pytestmark = pytest.mark.browser
 
@@ -33,11 +34,7 @@ def test_a_buyer_registers_is_verified_by_the_ministry_and_publishes(
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     page = phone_page
     failed = []
-    # A request the browser dropped because the page moved on (the favicon, say) is not a failure.
-    page.on(
-        "requestfailed",
-        lambda request: request.failure != "net::ERR_ABORTED" and failed.append(request.url),
-    )
+    watch_failures(page, failed)
 
     # Sign up as a buyer and confirm the e-mail address.
     page.goto("/accounts/signup/")
@@ -128,10 +125,7 @@ def test_a_buyer_registers_is_verified_by_the_ministry_and_publishes(
     context.set_default_timeout(15_000)
     try:
         desk = context.new_page()
-        desk.on(
-            "requestfailed",
-            lambda request: request.failure != "net::ERR_ABORTED" and failed.append(request.url),
-        )
+        watch_failures(desk, failed)
         desk.goto("/accounts/login/")
         desk.fill("input[name=login]", MINISTRY_EMAIL)
         desk.fill("input[name=password]", PASSWORD)

@@ -15,6 +15,7 @@ from suppliers.models import Supplier
 from tests.matching_views.conftest import build_market
 
 from .conftest import DESKTOP
+from tests.browser.conftest import watch_failures
 
 pytestmark = pytest.mark.browser
 
@@ -57,7 +58,7 @@ class Visitor:
         self.violations: list[str] = []
         self.failed: list[str] = []
         self.page.on("console", self._console)
-        self.page.on("requestfailed", lambda request: self.failed.append(request.url))
+        watch_failures(self.page, self.failed)
 
     def _console(self, message) -> None:
         if "Content Security Policy" in message.text or "Refused to" in message.text:

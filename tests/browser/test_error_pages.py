@@ -8,6 +8,7 @@ from django.conf import settings
 
 from accounts.services import email_address_mark_verified
 from tests.factories import MinistryUserFactory, SupplierMemberFactory
+from tests.browser.conftest import watch_failures
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +40,7 @@ def test_a_missing_page_leads_back_and_searches(page_360, live_server, screensho
     assert settings.DEBUG is False
     page = page_360
     failed = []
-    page.on("requestfailed", lambda request: failed.append(request.url))
+    watch_failures(page, failed)
 
     response = page.goto("/suppliers/no-such-page/")
 

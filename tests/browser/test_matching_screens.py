@@ -14,6 +14,7 @@ from django.test import Client
 from matchmaking import data
 from matchmaking.models import MatchDecision
 from tests.matching_views.conftest import build_market
+from tests.browser.conftest import watch_failures
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +60,7 @@ def test_a_buyer_filters_shortlists_dismisses_and_compares(desktop_page, live_se
     market = build_market()
     page = desktop_page
     failed = []
-    page.on("requestfailed", lambda request: failed.append(request.url))
+    watch_failures(page, failed)
     log_in(page, live_server, market.buyer, "en")
 
     # From the requirement's own page to its matches.

@@ -10,6 +10,7 @@ from accounts.models import Notification
 from suppliers.models import Kbli
 from tests.browser.test_matching_screens import log_in
 from tests.factories import MinistryUserFactory, SupplierMemberFactory
+from tests.browser.conftest import watch_failures
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +36,7 @@ def test_a_new_nib_takes_the_badge_off_until_the_ministry_approves(
     umkm, desk = phone_page, desktop_page
     failed = []
     for page in (umkm, desk):
-        page.on("requestfailed", lambda request: failed.append(request.url))
+        watch_failures(page, failed)
     badge = umkm.get_by_test_id("verification-badge")
 
     # Verified: the badge on the company's dashboard.

@@ -1,4 +1,5 @@
 import pytest
+from tests.browser.conftest import watch_failures
 
 pytestmark = pytest.mark.browser
 
@@ -7,7 +8,7 @@ def test_the_home_page_is_in_indonesian_by_default_and_serves_its_own_assets(
     phone_page, screenshot
 ):
     failed = []
-    phone_page.on("requestfailed", lambda request: failed.append(request.url))
+    watch_failures(phone_page, failed)
     phone_page.goto("/")
     assert phone_page.locator("html").get_attribute("lang") == "id"
     assert phone_page.evaluate("typeof htmx") == "object"

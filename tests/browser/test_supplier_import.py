@@ -14,6 +14,7 @@ from tests.browser.conftest import _context
 from tests.browser.test_matching_screens import log_in
 from tests.factories import UserFactory
 from tests.suppliers_import.conftest import csv_text, row
+from tests.browser.conftest import watch_failures
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +49,7 @@ def test_an_association_fixes_its_list_and_imports_it(
     member = UserFactory(role=User.Role.PARTNER, preferred_language="id")
     PartnerMember.objects.create(user=member, partner=association)
     failed: list[str] = []
-    page.on("requestfailed", lambda request: failed.append(request.url))
+    watch_failures(page, failed)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
 

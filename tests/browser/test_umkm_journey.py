@@ -8,6 +8,7 @@ from django.core import mail
 from accounts.models import User
 from suppliers.models import Supplier
 from tests.factories import TINY_PDF, tiny_png
+from tests.browser.conftest import watch_failures
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +30,7 @@ def test_an_umkm_signs_up_on_a_phone_and_completes_the_profile(
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     page = phone_page
     failed = []
-    page.on("requestfailed", lambda request: failed.append(request.url))
+    watch_failures(page, failed)
 
     # Sign up.
     page.goto("/accounts/signup/")

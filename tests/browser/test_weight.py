@@ -19,6 +19,7 @@ from django.conf import settings
 from django.test import Client
 
 from tests.factories import UmkmUserFactory
+from tests.browser.conftest import watch_failures
 
 pytestmark = pytest.mark.browser
 
@@ -124,7 +125,7 @@ def _first_load(browser, url: str, path: str, cookies: list[dict] | None = None)
     finished = []
     page.on("requestfinished", lambda request: finished.append(request))
     failed = []
-    page.on("requestfailed", lambda request: failed.append(request.url))
+    watch_failures(page, failed)
     page.goto(path)
     page.wait_for_load_state("networkidle")
     rows = []

@@ -14,6 +14,7 @@ from matchmaking import data, services
 from matchmaking.models import Match
 from tests.factories import SupplierCertificationFactory, SupplierFactory
 from tests.matching_views.conftest import build_market, make_supplier
+from tests.browser.conftest import watch_failures
 
 pytestmark = pytest.mark.browser
 
@@ -86,7 +87,7 @@ def test_matches_in_pages_keep_ticks_and_say_what_is_missing(narrow_page, live_s
     services.score_requirements([market.requirement.pk])
     page = narrow_page
     failed: list[str] = []
-    page.on("requestfailed", lambda request: failed.append(request.url))
+    watch_failures(page, failed)
     log_in(page, live_server, market.buyer)
     page.goto(f"/matches/requirements/{market.requirement.pk}/")
     cards = page.get_by_test_id("match-card")

@@ -45,7 +45,7 @@ def test_ministry_reads_and_filters_the_dashboard(
     page = desktop_page
     log_in(page, live_server, MinistryUserFactory())
     failed = []
-    page.on("requestfailed", lambda request: failed.append(request.url))
+    harness.watch_failures(page, failed)
 
     page.goto("/")
     page.get_by_test_id("nav-reports").first.click()
