@@ -268,6 +268,15 @@ class Requirement(models.Model):
         blank=True,
         validators=[MaxValueValidator(100)],
     )
+    # When true, a supplier below the minimum local content is not offered at all; otherwise
+    # local content is one soft component of the score.
+    local_content_required = models.BooleanField(
+        _("minimum local content is required"), default=False
+    )
+    # Open to quotes: an UMKM that expressed interest may quote before the buyer accepts.
+    quotes_open = models.BooleanField(_("open to quotations from interested UMKM"), default=False)
+    # Quotations stay sealed (the buyer sees who quoted, not the prices) until this moment.
+    quote_deadline = models.DateTimeField(_("quotation deadline"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
 
     status = models.CharField(

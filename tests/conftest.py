@@ -1,4 +1,9 @@
+import os
+from collections.abc import Iterator
+
 import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
 @pytest.fixture(autouse=True)
@@ -25,3 +30,19 @@ def _isolated_cache(settings):
 def _fast_password_hashing(settings):
     # Password hashing is deliberately slow; tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    """One chromium for the whole run: Playwright's sync API allows one instance per thread,
+    so every folder with browser tests shares this one."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()

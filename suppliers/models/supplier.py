@@ -274,6 +274,15 @@ class SupplierCertification(models.Model):
     number = models.CharField(_("certificate number"), max_length=100, blank=True)
     issuer = models.CharField(_("issuer"), max_length=200, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    # Only meaningful for a TKDN certificate: the local-content percentage it certifies.
+    local_content_pct = models.DecimalField(
+        _("local content (TKDN %)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
     document = models.FileField(
         _("document"),
         upload_to=certificate_upload_path,

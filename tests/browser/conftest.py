@@ -11,25 +11,10 @@ from django.apps import apps
 # set up data are still synchronous and safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(autouse=True)
@@ -57,7 +42,7 @@ def screenshot(request):
 
 
 def watch_failures(page, failed: list[str]) -> list[str]:
-    """Collects, into `failed`, every request of `page` that failed and every asset that did not load.
+    """Collects into `failed` every request of `page` that failed and every asset that did not load.
 
     A request the browser itself dropped because the page moved on (the favicon while a form
     submits, a download ending its navigation) fails with net::ERR_ABORTED by design: that is not

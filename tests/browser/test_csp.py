@@ -12,10 +12,10 @@ from django.test import Client
 
 from matchmaking import data
 from suppliers.models import Supplier
+from tests.browser.conftest import watch_failures
 from tests.matching_views.conftest import build_market
 
 from .conftest import DESKTOP
-from tests.browser.conftest import watch_failures
 
 pytestmark = pytest.mark.browser
 

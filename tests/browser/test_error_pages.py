@@ -7,8 +7,8 @@ import pytest
 from django.conf import settings
 
 from accounts.services import email_address_mark_verified
-from tests.factories import MinistryUserFactory, SupplierMemberFactory
 from tests.browser.conftest import watch_failures
+from tests.factories import MinistryUserFactory, SupplierMemberFactory
 
 pytestmark = pytest.mark.browser
 

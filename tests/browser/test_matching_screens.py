@@ -13,8 +13,8 @@ from django.test import Client
 
 from matchmaking import data
 from matchmaking.models import MatchDecision
-from tests.matching_views.conftest import build_market
 from tests.browser.conftest import watch_failures
+from tests.matching_views.conftest import build_market
 
 pytestmark = pytest.mark.browser
 

@@ -8,9 +8,9 @@ import pytest
 
 from accounts.models import Notification
 from suppliers.models import Kbli
+from tests.browser.conftest import watch_failures
 from tests.browser.test_matching_screens import log_in
 from tests.factories import MinistryUserFactory, SupplierMemberFactory
-from tests.browser.conftest import watch_failures
 
 pytestmark = pytest.mark.browser
 

@@ -1,4 +1,5 @@
 import pytest
+
 from tests.browser.conftest import watch_failures
 
 pytestmark = pytest.mark.browser

@@ -10,11 +10,10 @@ from accounts.models import User
 from config.celery import app as celery_app
 from partners.models import PartnerMember, PartnerOrganisation
 from suppliers.models import Supplier
-from tests.browser.conftest import _context
+from tests.browser.conftest import _context, watch_failures
 from tests.browser.test_matching_screens import log_in
 from tests.factories import UserFactory
 from tests.suppliers_import.conftest import csv_text, row
-from tests.browser.conftest import watch_failures
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,8 @@ from django.core import mail
 
 from accounts.models import User
 from suppliers.models import Supplier
-from tests.factories import TINY_PDF, tiny_png
 from tests.browser.conftest import watch_failures
+from tests.factories import TINY_PDF, tiny_png
 
 pytestmark = pytest.mark.browser
 

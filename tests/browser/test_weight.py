@@ -18,8 +18,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.factories import UmkmUserFactory
 from tests.browser.conftest import watch_failures
+from tests.factories import UmkmUserFactory
 
 pytestmark = pytest.mark.browser
 

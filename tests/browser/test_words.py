@@ -12,9 +12,9 @@ from django.test import Client
 
 from matchmaking import data, services
 from matchmaking.models import Match
+from tests.browser.conftest import watch_failures
 from tests.factories import SupplierCertificationFactory, SupplierFactory
 from tests.matching_views.conftest import build_market, make_supplier
-from tests.browser.conftest import watch_failures
 
 pytestmark = pytest.mark.browser
 

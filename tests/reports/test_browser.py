@@ -11,7 +11,6 @@ from tests.factories import MinistryUserFactory
 
 # The browser harness's fixtures, shared with this folder.
 _reference_data = harness._reference_data
-browser = harness.browser
 desktop_page = harness.desktop_page
 phone_page = harness.phone_page
 screenshot = harness.screenshot

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -184,6 +185,18 @@ class Partnership(models.Model):
         _("contract value (IDR)"), null=True, blank=True
     )
     start_date = models.DateField(_("start date"), null=True, blank=True)
+    # Set when the partnership comes from an awarded quotation: the ministry's figures count
+    # awarded value and value-weighted local content from these, not from typed-in numbers.
+    awarded_at = models.DateTimeField(_("awarded at"), null=True, blank=True)
+    awarded_quantity = models.PositiveIntegerField(_("awarded quantity"), null=True, blank=True)
+    local_content_pct = models.DecimalField(
+        _("local content (TKDN %)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
     technology_transfer = models.BooleanField(_("technology transfer"), default=False)
     financing = models.BooleanField(_("financing involved"), default=False)
     notes = models.TextField(_("notes"), blank=True)
