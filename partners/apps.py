@@ -14,10 +14,13 @@ class PartnersConfig(AppConfig):
 
         personal_data_export.connect(privacy.export_personal_data, dispatch_uid="partners.privacy")
         # Members of an active industry association import their UMKM lists in the browser.
-        from suppliers.importing.access import IMPORT_ACCESS
+        from suppliers.importing.access import IMPORT_ACCESS, IMPORT_CREATED
 
         if association_member not in IMPORT_ACCESS:
             IMPORT_ACCESS.append(association_member)
+        # ... and keep managing the UMKM their imports created, as through the partner API.
+        if manage_imported not in IMPORT_CREATED:
+            IMPORT_CREATED.append(manage_imported)
 
 
 def association_member(user) -> bool:
@@ -28,3 +31,20 @@ def association_member(user) -> bool:
         partner__kind=PartnerOrganisation.Kind.ASSOCIATION,
         partner__is_active=True,
     ).exists()
+
+
+def manage_imported(user, supplier_ids: list[int]) -> None:
+    from .models import PartnerManagedSupplier, PartnerMember, PartnerOrganisation
+
+    membership = PartnerMember.objects.filter(
+        user=user, partner__kind=PartnerOrganisation.Kind.ASSOCIATION, partner__is_active=True
+    ).first()
+    if membership is None:
+        return
+    PartnerManagedSupplier.objects.bulk_create(
+        [
+            PartnerManagedSupplier(partner_id=membership.partner_id, supplier_id=pk)
+            for pk in supplier_ids
+        ],
+        ignore_conflicts=True,
+    )

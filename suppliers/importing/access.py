@@ -10,6 +10,11 @@ from accounts.models import User
 
 IMPORT_ACCESS: list[Callable[[User], bool]] = []
 
+# Called as ``hook(user, supplier_ids)`` inside the transaction that created those firms from a
+# browser import by ``user``: an association keeps managing the UMKM it brought in, as if it had
+# created them through the partner API (``partners.apps`` adds that rule).
+IMPORT_CREATED: list[Callable[[User, list[int]], None]] = []
+
 
 def can_import(user: User) -> bool:
     if not user or not user.is_authenticated or not user.is_active:

@@ -30,13 +30,20 @@ from .upsert import supplier_upsert_apply, supplier_upsert_plan
 @dataclass(kw_only=True)
 class SupplierRowResult(RowResult):
     nib: str = ""
+    # Set once the row is saved.
+    supplier_id: int | None = None
 
     def label(self) -> str:
         return _("NIB %(nib)s") % {"nib": self.nib or "-"}
 
 
-def import_suppliers_file(path: Path | str, *, dry_run: bool = False) -> ImportReport:
-    """Checks every row of the file and saves the good ones (none if ``dry_run``)."""
+def import_suppliers_file(
+    path: Path | str, *, dry_run: bool = False, label: str = ""
+) -> ImportReport:
+    """Checks every row of the file and saves the good ones (none if ``dry_run``).
+
+    The audit trail names the import by ``label`` (the file's name if empty) and keeps the person
+    of the enclosing ``acting`` context (a browser import's uploader)."""
     rows = read_rows(path, COLUMNS)
     refs = References()
 
@@ -62,7 +69,7 @@ def import_suppliers_file(path: Path | str, *, dry_run: bool = False) -> ImportR
         ),
     )
 
-    good_plans = []
+    good_plans, good_results = [], []
     for plan, result in zip(supplier_upsert_plan(items=items), parsed, strict=True):
         # A cell that could not be read has its problem already (not also "required").
         unreadable = {problem.column for problem in result.problems}
@@ -74,9 +81,12 @@ def import_suppliers_file(path: Path | str, *, dry_run: bool = False) -> ImportR
         if not result.problems:
             result.outcome = plan.outcome
             good_plans.append(plan)
+            good_results.append(result)
     report.reject_rows_with_problems()
 
     if not dry_run:
-        with acting(door=AuditDoor.IMPORT, label=f"import_suppliers {Path(path).name}"):
+        with acting(door=AuditDoor.IMPORT, label=label or f"import_suppliers {Path(path).name}"):
             supplier_upsert_apply(plans=good_plans)
+        for plan, result in zip(good_plans, good_results, strict=True):
+            result.supplier_id = plan.supplier.pk
     return report

@@ -11,11 +11,15 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.audit import AuditDoor, acting
+
 from ..models import ImportJob
+from .access import IMPORT_CREATED
 from .csv_common import (
     CREATED,
     OUTCOMES,
@@ -106,7 +110,7 @@ def import_job_apply(*, job_id: int) -> ImportJob | None:
                 writer.writerow(records[0])
                 writer.writerows(records[number - 1] for number in chunk)
             try:
-                report = import_suppliers_file(path, dry_run=False)
+                report = _apply_chunk(job, path)
             except ImportFileError as exc:  # pragma: no cover - the dry run read the same file
                 _fail(job, str(exc))
                 return ImportJob.objects.get(pk=job.pk)
@@ -139,6 +143,23 @@ def import_job_apply(*, job_id: int) -> ImportJob | None:
         counts[REJECTED],
     )
     return ImportJob.objects.get(pk=job.pk)
+
+
+@transaction.atomic
+def _apply_chunk(job: ImportJob, path: Path):
+    """Saves one chunk as the person who uploaded the file, and lets the apps above know which
+    firms it created, in the same transaction."""
+    with acting(door=AuditDoor.IMPORT, user=job.created_by):
+        report = import_suppliers_file(path, dry_run=False, label=f"import {job.file_name}")
+        created = [
+            result.supplier_id
+            for result in report.rows
+            if result.outcome == CREATED and result.supplier_id is not None
+        ]
+        if created:
+            for hook in IMPORT_CREATED:
+                hook(job.created_by, created)
+    return report
 
 
 def import_job_fail(*, job_id: int, message: str = "") -> None:

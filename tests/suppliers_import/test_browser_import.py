@@ -166,10 +166,10 @@ def test_a_big_file_is_imported_in_chunks_that_record_progress(
     seen: list[int] = []
     original = job_runs.import_suppliers_file
 
-    def watching(path, *, dry_run=False):
+    def watching(path, *, dry_run=False, label=""):
         # Between chunks, the progress the page polls (read from the database).
         seen.append(ImportJob.objects.get(pk=job.pk).rows_done)
-        return original(path, dry_run=dry_run)
+        return original(path, dry_run=dry_run, label=label)
 
     monkeypatch.setattr(job_runs, "import_suppliers_file", watching)
     job = apply(client, job, django_capture_on_commit_callbacks)
@@ -328,3 +328,46 @@ def test_an_inactive_association_imports_nothing(client):
     PartnerOrganisation.objects.update(is_active=False)
     client.force_login(user)
     assert client.get(reverse("suppliers:import")).status_code == 403
+
+
+def test_an_associations_import_names_its_uploader_and_leaves_the_firms_in_its_care(
+    client, django_capture_on_commit_callbacks
+):
+    from accounts.records import AuditRecord
+    from partners.models import PartnerManagedSupplier
+
+    user = association_member()
+    client.force_login(user)
+    content = (DATA / "suppliers_good.csv").read_bytes()
+    job = uploaded_job(client, "anggota.csv", content, django_capture_on_commit_callbacks)
+    job = apply(client, job, django_capture_on_commit_callbacks)
+    assert job.result["created"] == 7
+
+    # The association may keep them up to date through its API key, as firms it created there.
+    partner = PartnerMember.objects.get(user=user).partner
+    managed = set(
+        PartnerManagedSupplier.objects.filter(partner=partner).values_list("supplier_id", flat=True)
+    )
+    assert managed == set(Supplier.objects.values_list("pk", flat=True))
+    # The trail says who brought each firm in, through which door, from which file.
+    created = AuditRecord.objects.filter(
+        action=AuditRecord.Action.FIRM_CREATED, object_kind="supplier"
+    )
+    assert created.count() == 7
+    assert set(created.values_list("actor_id", "door", "actor_label")) == {
+        (user.pk, "import", "import anggota.csv")
+    }
+
+
+def test_a_ministry_import_leaves_the_firms_in_no_partners_care(
+    client, ministry, django_capture_on_commit_callbacks
+):
+    from partners.models import PartnerManagedSupplier
+
+    association_member()  # an association exists, but did not import these
+    client.force_login(ministry)
+    content = (DATA / "suppliers_good.csv").read_bytes()
+    job = uploaded_job(client, "anggota.csv", content, django_capture_on_commit_callbacks)
+    apply(client, job, django_capture_on_commit_callbacks)
+    assert Supplier.objects.count() == 7
+    assert not PartnerManagedSupplier.objects.exists()
