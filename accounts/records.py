@@ -68,6 +68,7 @@ class AuditRecord(models.Model):
 
     class Action(models.TextChoices):
         CONTACT_READ = "contact_read", _("Read a company's private contacts")
+        CONTACTS_SENT = "contacts_sent", _("Sent a company's private contacts by e-mail")
         DATA_EXPORT = "data_export", _("Downloaded their personal data")
         ACCOUNT_ERASED = "account_erased", _("Deleted their account")
         FIRM_CREATED = "firm_created", _("Registered a company")

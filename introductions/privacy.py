@@ -10,12 +10,13 @@ becomes an anonymous placeholder ("Deleted user").
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.audit import Entry, audit_records
+from accounts.audit import Entry, audit_records, current_actor
 from accounts.export import ExportPart
 from accounts.models import AuditRecord, User
 
@@ -50,6 +51,43 @@ def accepted_contacts_read(
         )
         for kind, pk in firms
     )
+
+
+def accepted_contacts_sent(*, introduction: Introduction, recipients: list[User], by: User) -> int:
+    """The acceptance e-mail carried each firm's contacts to the other firm's members: recorded
+    once per firm, naming who received them (as user ids: the record holds no contact data)."""
+    supplier_ids = {
+        user.pk for user in recipients if _member_of(user, "supplier", introduction.supplier_id)
+    }
+    buyer_ids = {user.pk for user in recipients} - supplier_ids
+    requirement = introduction.requirement
+    sent = [
+        # The supplier's contacts go to the buyer's side, and the other way round.
+        ("supplier", introduction.supplier_id, buyer_ids),
+        ("manufacturer", requirement.manufacturer_id, supplier_ids),
+    ]
+    # Whoever accepted caused the e-mail, through whichever door the context says.
+    actor = replace(current_actor(), user=by)
+    return audit_records(
+        (
+            Entry(
+                AuditRecord.Action.CONTACTS_SENT,
+                kind,
+                pk,
+                kind,
+                pk,
+                fields=[f"introduction:{introduction.pk}", *(f"to_user:{u}" for u in sorted(to))],
+            )
+            for kind, pk, to in sent
+            if to
+        ),
+        actor=actor,
+    )
+
+
+def _member_of(user: User, kind: str, firm_id: int) -> bool:
+    membership = getattr(user, f"{kind}_membership", None)
+    return membership is not None and getattr(membership, f"{kind}_id") == firm_id
 
 
 def _firm_condition(user: User) -> Q:

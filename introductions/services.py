@@ -24,6 +24,7 @@ from matchmaking.models import Match
 from suppliers.models import Supplier
 
 from .models import INTRODUCTION_TTL, REMINDER_AFTER, Introduction, IntroductionEvent
+from .privacy import accepted_contacts_sent
 from .selectors import buyer_users, can_answer, can_withdraw, supplier_users
 
 MAX_MESSAGE = 1000
@@ -260,6 +261,8 @@ def introduction_accept(*, introduction: Introduction, by: User) -> Introduction
         if user.pk != by.pk
     ]
     _tell(everyone, introduction, event, "intro_accepted", contacts_context(introduction))
+    # The e-mail discloses each side's contacts: the trail says to whom (UU PDP).
+    accepted_contacts_sent(introduction=introduction, recipients=everyone, by=by)
     return introduction
 
 

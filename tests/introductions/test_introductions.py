@@ -190,6 +190,27 @@ def test_the_supplier_accepts_a_buyer_request_and_both_sides_are_told(pair):
     assert pair.buyer.email in context["buyer_contacts"]
 
 
+def test_the_trail_records_whose_contacts_the_acceptance_mail_sent_to_whom(pair):
+    from accounts.models import AuditRecord
+
+    introduction = request(pair)
+    colleague = SupplierMemberFactory(supplier=pair.supplier, role="staff").user
+    intro.introduction_accept(introduction=introduction, by=pair.umkm)
+
+    sent = {
+        (record.firm_kind, record.firm_id): record
+        for record in AuditRecord.objects.filter(action=AuditRecord.Action.CONTACTS_SENT)
+    }
+    # The UMKM's contacts went to the buyer; the buyer's to the UMKM's colleague (the person who
+    # accepted reads them on the page, recorded when the page shows them).
+    supplier_record = sent.pop(("supplier", pair.supplier.pk))
+    buyer_record = sent.pop(("manufacturer", pair.requirement.manufacturer_id))
+    assert sent == {}
+    assert supplier_record.fields == [f"introduction:{introduction.pk}", f"to_user:{pair.buyer.pk}"]
+    assert buyer_record.fields == [f"introduction:{introduction.pk}", f"to_user:{colleague.pk}"]
+    assert supplier_record.actor == pair.umkm
+
+
 @pytest.mark.parametrize("who", ["buyer", "other_umkm", "other_buyer"])
 def test_a_buyer_request_can_only_be_answered_by_the_supplier(pair, who):
     introduction = request(pair)
