@@ -128,15 +128,23 @@ def account_parts(user: User) -> list[ExportPart]:
         ),
         ExportPart(
             "audit_records",
-            gettext_lazy("What Rantai recorded about your own access to personal data."),
+            gettext_lazy(
+                "What Rantai's audit trail recorded of what you did: changes to companies, "
+                "downloads and reads of private data, through which door, with old and new values."
+            ),
             [
                 {
                     "at": _when(r.at),
+                    "door": r.door,
                     "action": r.action,
                     "object_kind": r.object_kind,
                     "object_id": r.object_id,
+                    "firm_kind": r.firm_kind,
+                    "firm_id": r.firm_id,
+                    "fields": r.fields,
+                    "changes": r.changes,
                 }
-                for r in AuditRecord.objects.filter(actor=user)
+                for r in AuditRecord.objects.filter(actor=user).order_by("at", "pk")
             ],
         ),
     ]

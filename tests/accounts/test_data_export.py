@@ -160,3 +160,18 @@ def test_download_needs_a_log_in_and_a_post(client):
     assert client.post(reverse("account_data_export")).status_code == 302
     client.force_login(UmkmUserFactory())
     assert client.get(reverse("account_data_export")).status_code == 405
+
+
+def test_the_archive_holds_the_persons_own_trail_with_doors_and_changes(client):
+    from accounts.audit import AuditDoor, acting
+    from suppliers.services import supplier_update
+
+    pair = make_pair()
+    with acting(door=AuditDoor.WEB, user=pair.umkm):
+        supplier_update(supplier=pair.supplier, data={"employees": 42}, by=pair.umkm)
+
+    trail = _json(_download(client, pair.umkm), "audit_records")
+    change = next(row for row in trail if row["action"] == "profile_changed")
+    assert change["door"] == "web"
+    assert (change["firm_kind"], change["firm_id"]) == ("supplier", pair.supplier.pk)
+    assert "employees" in change["fields"]
