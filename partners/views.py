@@ -10,9 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.confirm import confirmation_page, is_confirmed
 from manufacturers.models import Manufacturer
 from manufacturers.selectors import manufacturers_visible_to, membership_of
 from suppliers.models import Supplier, SupplierMember
@@ -134,6 +136,19 @@ def _revoke(request: HttpRequest, manufacturer: Manufacturer) -> HttpResponse:
     if not key_id.isascii() or not key_id.isdigit():
         messages.error(request, _("Unknown API key."))
         return redirect("buyer_api_keys", pk=manufacturer.pk)
+    if not is_confirmed(request):
+        api_key = get_object_or_404(ApiKey, pk=int(key_id), manufacturer=manufacturer)
+        return confirmation_page(
+            request,
+            title=_("Revoke this key?"),
+            question=_(
+                "Revoke the key %(prefix)s? The systems that use it can no longer read the API. "
+                "This cannot be undone."
+            )
+            % {"prefix": api_key.prefix},
+            button=_("Revoke key"),
+            cancel_url=reverse("buyer_api_keys", args=[manufacturer.pk]),
+        )
     try:
         api_key = buyer_api_key_revoke(
             manufacturer=manufacturer, by=request.user, key_id=int(key_id)

@@ -77,7 +77,15 @@ def test_an_owner_revokes_a_key_and_it_stops_working(world):
     )
     key = ApiKey.objects.get(prefix=raw[3:].split(".")[0])
     assert key_client(raw).get("/api/v1/awards/").status_code == 200
-    response = owner.post(_page(world), {"action": "revoke", "key": key.pk}, follow=True)
+    # Without scripts the first POST asks on a page, which changes nothing yet.
+    asked = owner.post(_page(world), {"action": "revoke", "key": key.pk})
+    assert asked.status_code == 200
+    assert 'name="confirmed" value="yes"' in asked.content.decode()
+    key.refresh_from_db()
+    assert key.revoked_at is None
+    response = owner.post(
+        _page(world), {"action": "revoke", "key": key.pk, "confirmed": "yes"}, follow=True
+    )
     assert response.status_code == 200
     key.refresh_from_db()
     assert key.revoked_at is not None
@@ -87,12 +95,13 @@ def test_an_owner_revokes_a_key_and_it_stops_working(world):
 def test_an_owner_cannot_revoke_another_firms_key_and_bad_ids_are_no_500(world):
     other_key = ApiKey.objects.get(manufacturer=world.other_firm)
     owner = client_for(world, "owner")
+    assert owner.post(_page(world), {"action": "revoke", "key": other_key.pk}).status_code == 404
     for value in (str(other_key.pk), "abc", "", "٣"):
-        response = owner.post(_page(world), {"action": "revoke", "key": value}, follow=True)
-        assert response.status_code == 200
-        assert "Unknown API key." in response.content.decode() or "tidak dikenal" in (
-            response.content.decode()
+        response = owner.post(
+            _page(world), {"action": "revoke", "key": value, "confirmed": "yes"}, follow=True
         )
+        assert response.status_code == 200
+        assert "Kunci API tidak dikenal." in response.content.decode()
     other_key.refresh_from_db()
     assert other_key.revoked_at is None
 
