@@ -6,11 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import AuditRecord
 from introductions.models import Quotation
 from partners.models import ApiKey
+from partners.services import buyer_api_key_revoke
 
 from .conftest import RevisionFactory, client_for, key_client, quotation_for
 
@@ -147,8 +150,6 @@ def test_a_revoked_key_is_refused_at_once(world):
     client = client_for(world, "buyer_key")
     assert client.get("/api/v1/quotations/").status_code == 200
     key = ApiKey.objects.get(manufacturer=world.firm, revoked_at__isnull=True)
-    from partners.services import buyer_api_key_revoke
-
     buyer_api_key_revoke(manufacturer=world.firm, by=world.owner, key_id=key.pk)
     response = client.get("/api/v1/quotations/")
     assert response.status_code == 401
@@ -174,3 +175,19 @@ def test_the_schema_documents_the_endpoints_their_filters_and_the_suppression(wo
     assert "at least 3 different UMKM and 3 different buyers" in description
     revision = schema["components"]["schemas"]["Revision"]["properties"]
     assert revision["unit_price_idr"].get("nullable") is True
+
+
+def test_a_page_of_quotations_costs_the_same_queries_however_many_it_holds(
+    world, django_assert_max_num_queries
+):
+    client = client_for(world, "staff")  # a session: no audit rows to write
+    with CaptureQueriesContext(connection) as few:
+        client.get("/api/v1/quotations/")
+        client.get("/api/v1/awards/")
+    for _ in range(6):
+        quotation = quotation_for(world.requirement)
+        RevisionFactory(quotation=quotation, number=1)
+        RevisionFactory(quotation=quotation, number=2)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/api/v1/quotations/")
+        client.get("/api/v1/awards/")

@@ -97,8 +97,13 @@ class QuotationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def _revisions(self, quotation: Quotation) -> list[dict]:
-        context = {"sealed": is_sealed(quotation, self.context.get("now"))}
-        return RevisionSerializer(quotation.revisions.all(), many=True, context=context).data
+        # ``current`` and ``revisions`` share one rendering of the (prefetched) revisions.
+        cached = getattr(quotation, "_api_revisions", None)
+        if cached is None:
+            context = {"sealed": is_sealed(quotation, self.context.get("now"))}
+            cached = RevisionSerializer(quotation.revisions.all(), many=True, context=context).data
+            quotation._api_revisions = cached
+        return cached
 
     @extend_schema_field(serializers.BooleanField())
     def get_sealed(self, quotation: Quotation) -> bool:
