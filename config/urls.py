@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("partners.urls")),  # the UMKM's consent page
     path("accounts/", include("allauth.urls")),
     path("suppliers/", include("suppliers.urls")),
+    path("buyers/", include("partners.buyer_urls")),  # a buyer firm's own API keys
     path("buyers/", include("manufacturers.urls")),
     path("matches/", include("matchmaking.urls")),
     path("introductions/", include("introductions.urls")),

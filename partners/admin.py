@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from .models import (
     ApiKey,
     ApiScope,
+    BuyerApiScope,
     PartnerConsent,
     PartnerManagedSupplier,
     PartnerMember,
@@ -28,6 +29,15 @@ class ApiKeyForm(forms.ModelForm):
     class Meta:
         model = ApiKey
         fields = ["partner", "name", "scopes", "rate_per_minute"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Here an administrator makes partner keys; buyer firms make their own on their page.
+        if "partner" in self.fields:
+            self.fields["partner"].required = True
+        if self.instance.pk and self.instance.is_buyer_key:
+            # A buyer firm's key never gets a partner's scopes.
+            self.fields["scopes"].choices = BuyerApiScope.choices
 
 
 class ApiKeyInline(admin.TabularInline):
@@ -66,7 +76,15 @@ class PartnerOrganisationAdmin(admin.ModelAdmin):
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
     form = ApiKeyForm
-    list_display = ["prefix", "partner", "name", "scope_list", "last_used_at", "revoked_at"]
+    list_display = [
+        "prefix",
+        "partner",
+        "manufacturer",
+        "name",
+        "scope_list",
+        "last_used_at",
+        "revoked_at",
+    ]
     list_filter = ["partner", ("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["prefix", "name", "partner__name"]
     actions = ["revoke"]

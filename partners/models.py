@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 __all__ = [
     "ApiKey",
     "ApiScope",
+    "BuyerApiScope",
     "PartnerConsent",
     "PartnerManagedSupplier",
     "PartnerMember",
@@ -28,6 +29,13 @@ class ApiScope(models.TextChoices):
     MATCHES_READ = "matches:read", _("Read matches")
     PARTNERSHIPS_READ = "partnerships:read", _("Read consented introductions and partnerships")
     STATS_READ = "stats:read", _("Read aggregate statistics")
+
+
+class BuyerApiScope(models.TextChoices):
+    """What a buyer firm's own key may read: only that firm's data, never a partner's scopes."""
+
+    QUOTATIONS_READ = "quotations:read", _("Read the quotations on our requirements")
+    AWARDS_READ = "awards:read", _("Read our awards")
 
 
 class PartnerOrganisation(models.Model):
@@ -59,13 +67,24 @@ class PartnerOrganisation(models.Model):
 
 
 class ApiKey(models.Model):
-    """A partner's key. Only the SHA-256 of the secret is stored; the key is shown once."""
+    """A partner's key, or a buyer firm's own key (exactly one of the two owns it). Only the
+    SHA-256 of the secret is stored; the key is shown once."""
 
     partner = models.ForeignKey(
         PartnerOrganisation,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="api_keys",
         verbose_name=_("partner"),
+    )
+    manufacturer = models.ForeignKey(
+        "manufacturers.Manufacturer",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="api_keys",
+        verbose_name=_("buyer company"),
     )
     name = models.CharField(_("label"), max_length=100, blank=True)
     # The public part of the key (also shown in the admin), used to find the row.
@@ -95,9 +114,27 @@ class ApiKey(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("API key")
         verbose_name_plural = _("API keys")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(partner__isnull=False, manufacturer__isnull=True)
+                    | models.Q(partner__isnull=True, manufacturer__isnull=False)
+                ),
+                name="api_key_one_owner",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.partner} · {self.prefix}…"
+        return f"{self.owner} · {self.prefix}…"
+
+    @property
+    def owner(self):
+        """The partner organisation or the buyer firm the key belongs to."""
+        return self.partner if self.partner_id is not None else self.manufacturer
+
+    @property
+    def is_buyer_key(self) -> bool:
+        return self.manufacturer_id is not None
 
     @property
     def is_active(self) -> bool:
@@ -105,6 +142,11 @@ class ApiKey(models.Model):
 
     def has_scope(self, scope: str) -> bool:
         return scope in (self.scopes or [])
+
+    @property
+    def scope_labels(self) -> list[str]:
+        labels = {**dict(ApiScope.choices), **dict(BuyerApiScope.choices)}
+        return [str(labels.get(scope, scope)) for scope in self.scopes or []]
 
 
 class PartnerManagedSupplier(models.Model):

@@ -15,12 +15,13 @@ import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from manufacturers.models import Manufacturer, ManufacturerMember
 from suppliers.fields import SUPPLIER
 from suppliers.importing import (
     CREATED,
@@ -30,7 +31,7 @@ from suppliers.importing import (
 from suppliers.importing.rows import References, parse_row
 from suppliers.models import Supplier
 
-from .models import ApiKey, ApiScope, PartnerConsent, PartnerManagedSupplier
+from .models import ApiKey, ApiScope, BuyerApiScope, PartnerConsent, PartnerManagedSupplier
 from .models import PartnerOrganisation as Partner
 
 KEY_PREFIX = "rk_"
@@ -41,14 +42,14 @@ def hash_key(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _clean_scopes(scopes: Iterable[str]) -> list[str]:
+def _clean_scopes(scopes: Iterable[str], allowed: list[str] = ApiScope.values) -> list[str]:
     cleaned = list(dict.fromkeys(scope.strip() for scope in scopes if scope.strip()))
-    unknown = [scope for scope in cleaned if scope not in ApiScope.values]
+    unknown = [scope for scope in cleaned if scope not in allowed]
     if unknown:
         raise ValidationError(
             {
                 "scopes": _("Unknown scopes: %(scopes)s (use: %(choices)s).")
-                % {"scopes": ", ".join(unknown), "choices": ", ".join(ApiScope.values)}
+                % {"scopes": ", ".join(unknown), "choices": ", ".join(allowed)}
             },
             code="unknown_scope",
         )
@@ -60,21 +61,27 @@ def _clean_scopes(scopes: Iterable[str]) -> list[str]:
 @transaction.atomic
 def api_key_create(
     *,
-    partner: Partner,
+    partner: Partner | None = None,
+    manufacturer: Manufacturer | None = None,
     scopes: Iterable[str],
     created_by: User | None = None,
     name: str = "",
     rate_per_minute: int | None = None,
 ) -> tuple[ApiKey, str]:
-    """Returns the key row and the raw key: the only time the raw key exists."""
+    """A key for a partner or for a buyer firm (exactly one). Returns the key row and the raw
+    key: the only time the raw key exists."""
+    if (partner is None) == (manufacturer is None):
+        raise ValueError("An API key belongs to a partner or to a buyer firm, exactly one.")
+    allowed = ApiScope.values if partner is not None else BuyerApiScope.values
     prefix = secrets.token_hex(6)
     raw = f"{KEY_PREFIX}{prefix}.{secrets.token_urlsafe(32)}"
     api_key = ApiKey(
         partner=partner,
+        manufacturer=manufacturer,
         name=name,
         prefix=prefix,
         hashed_key=hash_key(raw),
-        scopes=_clean_scopes(scopes),
+        scopes=_clean_scopes(scopes, allowed),
         rate_per_minute=rate_per_minute,
         created_by=created_by,
     )
@@ -91,23 +98,51 @@ def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
     return api_key
 
 
+def _assert_buyer_owner(*, manufacturer: Manufacturer, user: User) -> None:
+    if not ManufacturerMember.objects.filter(
+        manufacturer=manufacturer, user=user, role=ManufacturerMember.Role.OWNER
+    ).exists():
+        raise PermissionDenied(_("Only the owners of the company can manage its API keys."))
+
+
+@transaction.atomic
+def buyer_api_key_create(
+    *, manufacturer: Manufacturer, by: User, scopes: Iterable[str], name: str = ""
+) -> tuple[ApiKey, str]:
+    """An owner of a buyer firm creates a key that reads only that firm's data."""
+    _assert_buyer_owner(manufacturer=manufacturer, user=by)
+    return api_key_create(manufacturer=manufacturer, scopes=scopes, created_by=by, name=name)
+
+
+@transaction.atomic
+def buyer_api_key_revoke(*, manufacturer: Manufacturer, by: User, key_id: int) -> ApiKey:
+    """Takes effect within the key cache's few seconds in every worker (at once in this one)."""
+    _assert_buyer_owner(manufacturer=manufacturer, user=by)
+    api_key = ApiKey.objects.select_for_update().get(pk=key_id, manufacturer=manufacturer)
+    return api_key_revoke(api_key=api_key)
+
+
 @functools.cache
 def _key_lookup_sql() -> str:
-    key, partner = ApiKey._meta, Partner._meta
+    key, partner, firm = ApiKey._meta, Partner._meta, Manufacturer._meta
     quote = connection.ops.quote_name
     key_columns = ", ".join(f"k.{quote(f.column)}" for f in key.concrete_fields)
     partner_columns = ", ".join(f"p.{quote(f.column)}" for f in partner.concrete_fields)
+    firm_columns = ", ".join(f"m.{quote(f.column)}" for f in firm.concrete_fields)
     return (
-        f"SELECT {key_columns}, {partner_columns} FROM {quote(key.db_table)} k "  # noqa: S608 (names from the models)
-        f"JOIN {quote(partner.db_table)} p ON p.{quote(partner.pk.column)} = k.partner_id "
-        "WHERE k.prefix = %s AND k.revoked_at IS NULL AND p.is_active"
+        f"SELECT {key_columns}, {partner_columns}, {firm_columns} "  # noqa: S608 (names from the models)
+        f"FROM {quote(key.db_table)} k "
+        f"LEFT JOIN {quote(partner.db_table)} p ON p.{quote(partner.pk.column)} = k.partner_id "
+        f"LEFT JOIN {quote(firm.db_table)} m ON m.{quote(firm.pk.column)} = k.manufacturer_id "
+        "WHERE k.prefix = %s AND k.revoked_at IS NULL "
+        f"AND (p.is_active OR (k.partner_id IS NULL AND m.{quote(firm.pk.column)} IS NOT NULL))"
     )
 
 
 def api_key_find(raw: str) -> ApiKey | None:
-    """The active key of an active partner matching ``raw``, or None.
+    """The active key of an active partner, or of a buyer firm, matching ``raw``, or None.
 
-    Runs on every API request: one plain query (key and partner) without ORM compilation.
+    Runs on every API request: one plain query (key and owner) without ORM compilation.
     """
     if not raw.startswith(KEY_PREFIX) or "." not in raw:
         return None
@@ -123,12 +158,21 @@ def api_key_find(raw: str) -> ApiKey | None:
     )
     if isinstance(api_key.scopes, str):  # jsonb arrives as text without the ORM's converter
         api_key.scopes = json.loads(api_key.scopes)
-    partner = Partner.from_db(
-        connection.alias,
-        [f.attname for f in Partner._meta.concrete_fields],
-        row[len(key_fields) :],
-    )
-    api_key.partner = partner
+    partner_fields = Partner._meta.concrete_fields
+    owner_values = row[len(key_fields) :]
+    if api_key.partner_id is not None:
+        api_key.partner = Partner.from_db(
+            connection.alias,
+            [f.attname for f in partner_fields],
+            owner_values[: len(partner_fields)],
+        )
+    else:
+        api_key.partner = None
+        api_key.manufacturer = Manufacturer.from_db(
+            connection.alias,
+            [f.attname for f in Manufacturer._meta.concrete_fields],
+            owner_values[len(partner_fields) :],
+        )
     if not hmac.compare_digest(api_key.hashed_key, hash_key(raw)):
         return None
     return api_key

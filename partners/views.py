@@ -1,5 +1,7 @@
-"""The UMKM's consent page: which partners may read its contact details and its partnership
-records through the API. The API checks the live rows, so a change applies at once."""
+"""The UMKM's consent page (which partners may read its contact details and its partnership
+records through the API; the API checks the live rows, so a change applies at once), and the
+buyer firm's API keys page (its owners create and revoke keys that read the firm's own
+quotations and awards)."""
 
 from __future__ import annotations
 
@@ -8,12 +10,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
+from accounts.confirm import confirmation_page, is_confirmed
+from manufacturers.models import Manufacturer
+from manufacturers.selectors import manufacturers_visible_to, membership_of
 from suppliers.models import Supplier, SupplierMember
 
-from .models import PartnerConsent, PartnerOrganisation
-from .services import consent_grant, consent_revoke
+from .forms import BuyerApiKeyForm
+from .models import ApiKey, PartnerConsent, PartnerOrganisation
+from .services import buyer_api_key_create, buyer_api_key_revoke, consent_grant, consent_revoke
 
 
 @login_required
@@ -74,3 +82,83 @@ def _page(
         {"supplier": supplier, "rows": rows, "can_change": can_change},
         status=status,
     )
+
+
+# --- a buyer firm's own API keys ----------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def buyer_api_keys(request: HttpRequest, pk: int) -> HttpResponse:
+    # Another firm's page answers 404 (its existence is not confirmed); ministry staff, who see
+    # every firm, and the firm's staff members get 403: only owners manage keys.
+    manufacturer = get_object_or_404(manufacturers_visible_to(request.user), pk=pk)
+    membership = membership_of(request.user)
+    if not (membership and membership.manufacturer_id == manufacturer.pk and membership.is_owner):
+        raise PermissionDenied(_("Only the owners of the company can manage its API keys."))
+
+    form = BuyerApiKeyForm()
+    created = raw_key = None
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            return _revoke(request, manufacturer)
+        form = BuyerApiKeyForm(request.POST)
+        if form.is_valid():
+            created, raw_key = buyer_api_key_create(
+                manufacturer=manufacturer,
+                by=request.user,
+                scopes=form.cleaned_data["scopes"],
+                name=form.cleaned_data["name"],
+            )
+            form = BuyerApiKeyForm()
+        else:
+            status = 400
+    response = render(
+        request,
+        "partners/buyer_api_keys.html",
+        {
+            "manufacturer": manufacturer,
+            "form": form,
+            "created": created,
+            "raw_key": raw_key,
+            "keys": ApiKey.objects.filter(manufacturer=manufacturer).select_related("created_by"),
+        },
+        status=status,
+    )
+    # The new key is in this page alone: never kept by a browser or a proxy.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _revoke(request: HttpRequest, manufacturer: Manufacturer) -> HttpResponse:
+    key_id = request.POST.get("key", "")
+    if not key_id.isascii() or not key_id.isdigit():
+        messages.error(request, _("Unknown API key."))
+        return redirect("buyer_api_keys", pk=manufacturer.pk)
+    if not is_confirmed(request):
+        api_key = get_object_or_404(ApiKey, pk=int(key_id), manufacturer=manufacturer)
+        return confirmation_page(
+            request,
+            title=_("Revoke this key?"),
+            question=_(
+                "Revoke the key %(prefix)s? The systems that use it can no longer read the API. "
+                "This cannot be undone."
+            )
+            % {"prefix": api_key.prefix},
+            button=_("Revoke key"),
+            cancel_url=reverse("buyer_api_keys", args=[manufacturer.pk]),
+        )
+    try:
+        api_key = buyer_api_key_revoke(
+            manufacturer=manufacturer, by=request.user, key_id=int(key_id)
+        )
+    except ApiKey.DoesNotExist:
+        messages.error(request, _("Unknown API key."))
+    else:
+        messages.success(
+            request,
+            _("The key %(prefix)s is revoked: it no longer opens the API.")
+            % {"prefix": api_key.prefix},
+        )
+    return redirect("buyer_api_keys", pk=manufacturer.pk)

@@ -1,4 +1,5 @@
-"""``Authorization: Api-Key <key>`` for partners; logged-in users use their session (with CSRF).
+"""``Authorization: Api-Key <key>`` for partners and for buyer firms' own keys; logged-in users
+use their session (with CSRF).
 
 A key found in the database is remembered in the worker process for ``KEY_CACHE_SECONDS``, so a
 busy partner's requests do not each cost a query. A revocation, a deactivated partner or changed
@@ -89,6 +90,21 @@ class PartnerUser:
         return False
 
 
+class BuyerKeyUser(PartnerUser):
+    """``request.user`` for a buyer firm's own key: that firm, never a site user, never a
+    partner (``partner`` is None, so every partner-only read stays closed)."""
+
+    role = "buyer_key"
+
+    def __init__(self, api_key: ApiKey) -> None:
+        self.api_key = api_key
+        self.partner = None
+        self.manufacturer = api_key.manufacturer
+
+    def __str__(self) -> str:
+        return f"{self.manufacturer} ({self.api_key.prefix})"
+
+
 class ApiKeyAuthentication(authentication.BaseAuthentication):
     def authenticate(self, request):
         header = authentication.get_authorization_header(request).decode("latin-1")
@@ -107,6 +123,8 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         # The audit trail records this request's writes and private reads as the key's
         # (undone when the view returns: ``ApiViewMixin.dispatch``).
         set_actor(Actor(door=AuditDoor.API, api_key_id=api_key.pk, label=key_label(api_key)))
+        if api_key.is_buyer_key:
+            return BuyerKeyUser(api_key), api_key
         return PartnerUser(api_key), api_key
 
     def authenticate_header(self, request) -> str:
@@ -115,8 +133,9 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
 
 def key_label(api_key: ApiKey) -> str:
-    """How the audit trail names a key: its partner and the key's public prefix."""
-    return f"{api_key.partner.name} · {api_key.prefix}"
+    """How the audit trail names a key: its partner (or buyer firm) and the key's public
+    prefix."""
+    return f"{api_key.owner.name} · {api_key.prefix}"
 
 
 def api_key_of(request) -> ApiKey | None:
@@ -126,6 +145,12 @@ def api_key_of(request) -> ApiKey | None:
 def partner_of(request) -> PartnerOrganisation | None:
     api_key = api_key_of(request)
     return api_key.partner if api_key else None
+
+
+def buyer_key_firm_id(request) -> int | None:
+    """The buyer firm whose own key made the request, or None."""
+    api_key = api_key_of(request)
+    return api_key.manufacturer_id if api_key is not None else None
 
 
 def site_user_of(request):

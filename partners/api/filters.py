@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
 
-from introductions.models import Introduction, Partnership
+from introductions.models import Introduction, Partnership, Quotation
 from manufacturers.models import Requirement
 from matchmaking.models import Match
 from suppliers.models import Supplier, VerificationStatus
@@ -168,6 +168,26 @@ class PartnershipFilter(ApiFilterSet):
 
     class Meta:
         model = Partnership
+        fields: list[str] = []
+
+
+class QuotationFilter(ApiFilterSet):
+    requirement = filters.NumberFilter(field_name="requirement_id")
+    status = filters.ChoiceFilter(choices=Quotation.Status.choices)
+
+    class Meta:
+        model = Quotation
+        fields: list[str] = []
+
+
+class AwardFilter(ApiFilterSet):
+    requirement = filters.NumberFilter(field_name="requirement_id")
+    partnership_stage = filters.ChoiceFilter(
+        field_name="introduction__partnership__stage", choices=Partnership.Stage.choices
+    )
+
+    class Meta:
+        model = Quotation
         fields: list[str] = []
 
 

@@ -12,7 +12,10 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": "`Api-Key <key>` (created by an administrator; shown once).",
+            "description": (
+                "`Api-Key <key>`: a partner's key (created by an administrator) or a buyer "
+                "firm's own key (created by its owners on the firm's API keys page); shown once."
+            ),
         }
 
 

@@ -128,6 +128,29 @@ ENDPOINTS = [
     ),
     ("stats", "get", lambda w: "/api/v1/stats/", None, _read("stats:read", {"ministry", "admin"})),
     (
+        "quotation aggregates",
+        "get",
+        lambda w: "/api/v1/stats/quotations/",
+        None,
+        _read("stats:read", {"ministry", "admin"}),
+    ),
+    # Quotations and awards are for a buyer firm's own key (tests/api_quotations) or a member's
+    # session: no partner scope opens them.
+    (
+        "quotations list",
+        "get",
+        lambda w: "/api/v1/quotations/",
+        None,
+        _read("quotations:read", {"buyer", "other_buyer"}),
+    ),
+    (
+        "awards list",
+        "get",
+        lambda w: "/api/v1/awards/",
+        None,
+        _read("awards:read", {"buyer", "other_buyer"}),
+    ),
+    (
         "reference",
         "get",
         lambda w: "/api/v1/reference/provinces/",

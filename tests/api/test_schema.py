@@ -95,6 +95,47 @@ def buyer_session(world):
     return {"cookies": cookies, "headers": {"X-CSRFToken": token, "Accept-Language": "en"}}
 
 
+@pytest.fixture
+def buyer_key(world):
+    """The buyer firm's own key, and an awarded quotation with tiers for it to read."""
+    from introductions.models import Quotation, QuotationRevision, QuotationTier
+    from partners.models import BuyerApiScope
+    from partners.services import api_key_create
+
+    quotation = Quotation.objects.create(
+        introduction=world.introduction,
+        requirement=world.requirement,
+        supplier=world.consenting,
+        status=Quotation.Status.AWARDED,
+        awarded_quantity=1000,
+        awarded_value_idr=5_000_000,
+        decided_at=world.introduction.decided_at,
+    )
+    revision = QuotationRevision.objects.create(
+        quotation=quotation,
+        number=1,
+        unit_price_idr=5000,
+        minimum_order=100,
+        lead_time_days=30,
+        valid_until="2030-01-31",
+        local_content_pct="45.00",
+    )
+    QuotationTier.objects.create(revision=revision, min_quantity=500, unit_price_idr=4800)
+    _key, raw = api_key_create(
+        manufacturer=world.requirement.manufacturer,
+        scopes=BuyerApiScope.values,
+        rate_per_minute=100_000,
+    )
+    return raw
+
+
+def buyer_reads_conform_to_the_schema(case, buyer_key):
+    case.call_and_validate(
+        headers={"Authorization": f"Api-Key {buyer_key}", "Accept-Language": "en"},
+        checks=CHECKS,
+    )
+
+
 def conforms_to_the_schema(case, all_scopes_key):
     case.call_and_validate(
         headers={"Authorization": f"Api-Key {all_scopes_key}", "Accept-Language": "en"},
@@ -121,6 +162,14 @@ if schema is not None:
             HYPOTHESIS(buyer_writes_conform_to_the_schema)
         )
     )
+    # Quotations and awards are read with a buyer firm's own key: a third run with one.
+    test_quotation_reads_conform_to_the_schema_for_a_buyer_key = pytest.mark.django_db(
+        transaction=False
+    )(
+        schema.include(path_regex=r"^/api/v1/(quotations|awards)/").parametrize()(
+            HYPOTHESIS(buyer_reads_conform_to_the_schema)
+        )
+    )
 else:
 
     def test_api_conforms_to_its_schema():
@@ -140,7 +189,7 @@ def test_every_api_operation_is_in_the_schema_and_tested():
         (operation.method.upper(), shape(operation.path))
         for operation in (result.ok() for result in schema.get_all_operations())
     }
-    served = {("GET", "/api/v1/stats/")}
+    served = {("GET", "/api/v1/stats/"), ("GET", "/api/v1/stats/quotations/")}
     for prefix, viewset, _basename in router.registry:
         allowed = {method.upper() for method in viewset.http_method_names}
         for route in router.get_routes(viewset):
