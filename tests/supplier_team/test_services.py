@@ -255,3 +255,34 @@ def test_staff_answer_introductions(supplier, owner, staff):
     introduction_services.introduction_accept(introduction=introduction, by=staff)
     introduction.refresh_from_db()
     assert (introduction.status, introduction.decided_by) == ("accepted", staff)
+
+
+# --- the admin door ---------------------------------------------------------------------------
+
+
+def test_the_admin_cannot_demote_or_delete_the_last_owner(client, supplier, owner, admin_user):
+    from django.urls import reverse
+
+    membership = owner.supplier_membership
+    client.force_login(admin_user)
+    change = reverse("admin:suppliers_suppliermember_change", args=[membership.pk])
+    response = client.post(change, {"role": "staff"})
+    assert response.status_code == 200  # the form again, with the error
+    assert "at least one owner" in response.content.decode()
+    membership.refresh_from_db()
+    assert membership.role == "owner"
+    delete = reverse("admin:suppliers_suppliermember_delete", args=[membership.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert SupplierMember.objects.filter(pk=membership.pk).exists()
+
+
+def test_the_admin_changes_roles_through_the_team_rules(
+    client, supplier, owner, staff_member, admin_user
+):
+    from django.urls import reverse
+
+    client.force_login(admin_user)
+    change = reverse("admin:suppliers_suppliermember_change", args=[staff_member.pk])
+    assert client.post(change, {"role": "owner"}).status_code == 302
+    staff_member.refresh_from_db()
+    assert staff_member.role == "owner"
