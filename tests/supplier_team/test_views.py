@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from suppliers import team
 from suppliers.models import SupplierInvitation, SupplierMember
 from tests.factories import UmkmUserFactory
 
@@ -180,3 +181,14 @@ def test_the_team_page_reads_in_indonesian(client, supplier, owner, staff):
     assert (
         "Undang rekan kerja" in html and "Ubah peran" in html and "Keluar dari perusahaan" in html
     )
+
+
+def test_someone_who_signed_up_as_a_buyer_finds_the_umkm_invitation(client, supplier, owner):
+    person = UmkmUserFactory(email="salah-pilih@example.id", role="buyer")
+    invitation = team.supplier_invitation_create(
+        supplier=supplier, email=person.email, invited_by=owner
+    )
+    client.force_login(person)
+    html = client.get(reverse("manufacturers:create")).content.decode()
+    assert 'data-testid="supplier-invitation-notice"' in html
+    assert reverse("suppliers:invitation_accept", args=[invitation.token]) in html
