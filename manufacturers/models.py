@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.invitations import InvitationBase
 from accounts.models import User
 from suppliers.models import (
     CertificationType,
@@ -146,37 +147,20 @@ class ManufacturerMember(models.Model):
         return self.role == self.Role.OWNER
 
 
-class ManufacturerInvitation(models.Model):
+class ManufacturerInvitation(InvitationBase):
     manufacturer = models.ForeignKey(
         Manufacturer,
         on_delete=models.CASCADE,
         related_name="invitations",
         verbose_name=_("manufacturer"),
     )
-    email = models.EmailField(_("e-mail address"))
-    token = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("invited by"),
-    )
-    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    expires = models.DateTimeField(_("expires"))
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(InvitationBase.Meta):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
 
     def __str__(self) -> str:
         return f"{self.email} → {self.manufacturer}"
-
-    @property
-    def is_pending(self) -> bool:
-        return self.accepted_at is None and self.expires > timezone.now()
 
 
 class RequirementQuerySet(models.QuerySet):

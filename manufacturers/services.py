@@ -9,22 +9,20 @@ partner API, admin).
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Model
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import invitations
 from accounts.models import User
 from suppliers import audit, verification
 
@@ -45,7 +43,7 @@ from .signals import requirement_changed
 from .validation import raise_errors, requirement_errors
 from .validators import normalize_npwp
 
-INVITATION_DAYS = 14
+INVITATION_DAYS = invitations.INVITATION_DAYS
 
 
 # --- Manufacturers ----------------------------------------------------------------------------
@@ -129,35 +127,14 @@ def _assert_can_join(user: User) -> None:
         )
 
 
-def _invitation_language(email: str, inviter: User | None) -> str:
-    recipient = User.objects.filter(email__iexact=email).first()
-    if recipient is not None:
-        return recipient.preferred_language
-    if inviter is not None:
-        return inviter.preferred_language
-    return settings.LANGUAGE_CODE
-
-
 def _send_invitation(invitation: ManufacturerInvitation, site_url: str) -> None:
-    path = reverse("manufacturers:invitation_accept", args=[invitation.token])
-    context = {
-        "invitation": invitation,
-        "manufacturer": invitation.manufacturer,
-        "inviter": invitation.invited_by,
-        "accept_url": site_url.rstrip("/") + path,
-    }
-    with translation.override(_invitation_language(invitation.email, invitation.invited_by)):
-        subject = render_to_string("manufacturers/email/invitation_subject.txt", context)
-        text = render_to_string("manufacturers/email/invitation_message.txt", context)
-        html = render_to_string("manufacturers/email/invitation_message.html", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[invitation.email],
+    invitations.invitation_send(
+        invitation=invitation,
+        templates="manufacturers/email/invitation",
+        accept_path=reverse("manufacturers:invitation_accept", args=[invitation.token]),
+        site_url=site_url,
+        context={"manufacturer": invitation.manufacturer},
     )
-    message.attach_alternative(html, "text/html")
-    message.send()
 
 
 @transaction.atomic
@@ -176,9 +153,9 @@ def invitation_create(
     invitation = ManufacturerInvitation.objects.create(
         manufacturer=manufacturer,
         email=email,
-        token=secrets.token_urlsafe(32),
+        token=invitations.invitation_token(),
         invited_by=invited_by,
-        expires=timezone.now() + timedelta(days=INVITATION_DAYS),
+        expires=invitations.invitation_expiry(INVITATION_DAYS),
     )
     _send_invitation(invitation, site_url or settings.SITE_URL)
     return invitation
@@ -187,16 +164,7 @@ def invitation_create(
 @transaction.atomic
 def invitation_accept(*, invitation: ManufacturerInvitation, user: User) -> ManufacturerMember:
     invitation = ManufacturerInvitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.accepted_at is not None:
-        raise ValidationError(_("This invitation was already used."), code="used")
-    if invitation.expires <= timezone.now():
-        raise ValidationError(_("This invitation has expired; ask for a new one."), code="expired")
-    if invitation.email.lower() != user.email.lower():
-        raise ValidationError(
-            _("This invitation was sent to %(email)s. Log in with that address to accept it."),
-            code="wrong_email",
-            params={"email": invitation.email},
-        )
+    invitations.invitation_check_usable(invitation=invitation, user=user)
     _assert_can_join(user)
     member = ManufacturerMember.objects.create(
         user=user, manufacturer=invitation.manufacturer, role=ManufacturerMember.Role.STAFF
@@ -204,8 +172,7 @@ def invitation_accept(*, invitation: ManufacturerInvitation, user: User) -> Manu
     if user.role != User.Role.BUYER:
         user.role = User.Role.BUYER
         user.save(update_fields=["role"])
-    invitation.accepted_at = timezone.now()
-    invitation.save(update_fields=["accepted_at"])
+    invitations.invitation_mark_accepted(invitation)
     return member
 
 

@@ -24,6 +24,7 @@ from accounts.confirm import confirmation_page, is_confirmed
 from accounts.models import User
 from suppliers.models import VerificationStatus
 from suppliers.pagination import page_context
+from suppliers.selectors import invitations_waiting_for
 from suppliers.storage import Download, private_file_response
 from suppliers.verification import (
     review_context,
@@ -162,7 +163,12 @@ def manufacturer_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "manufacturers/manufacturer_form.html",
-        {"form": form, "invitations": selectors.pending_invitations_for(request.user)},
+        {
+            "form": form,
+            "invitations": selectors.pending_invitations_for(request.user),
+            # Someone who signed up as a buyer from an UMKM's invitation finds it here too.
+            "supplier_invitations": invitations_waiting_for(request.user),
+        },
     )
 
 

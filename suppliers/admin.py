@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.messages import ERROR
+from django.core.exceptions import ValidationError
 
-from . import services
+from . import services, team
 from .fields import M2M_FIELDS, PROFILE_FIELDS, SUPPLIER
 from .forms import ProfileRulesMixin
 from .models import (
@@ -18,6 +20,7 @@ from .models import (
     SizeClass,
     Supplier,
     SupplierCertification,
+    SupplierInvitation,
     SupplierMember,
     SupplierPhoto,
     VerificationDecision,
@@ -82,9 +85,14 @@ class CertificationTypeAdmin(admin.ModelAdmin):
 
 
 class SupplierMemberInline(admin.TabularInline):
+    """Read-only here: roles and removals go through the member admin, which calls the team
+    services (the last owner stays)."""
+
     model = SupplierMember
     extra = 0
-    autocomplete_fields = ["user"]
+    fields = readonly_fields = ["user", "role", "created_at"]
+    can_delete = False
+    max_num = 0
 
 
 class SupplierCertificationInline(admin.TabularInline):
@@ -208,13 +216,71 @@ class SupplierAdmin(admin.ModelAdmin):
             super().save_formset(request, form, formset, change)
 
 
+class SupplierMemberAdminForm(forms.ModelForm):
+    class Meta:
+        model = SupplierMember
+        fields = ["user", "supplier", "role"]
+
+    def clean(self):
+        cleaned = super().clean()
+        member = self.instance
+        if member.pk and cleaned.get("role") == SupplierMember.Role.STAFF:
+            stored = SupplierMember.objects.get(pk=member.pk)
+            if team.is_last_owner(stored):
+                raise ValidationError(team.LAST_OWNER_DEMOTED, code="last_owner")
+        return cleaned
+
+
 @admin.register(SupplierMember)
 class SupplierMemberAdmin(admin.ModelAdmin):
+    form = SupplierMemberAdminForm
     list_display = ["user", "supplier", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__email", "supplier__legal_name", "supplier__nib"]
     autocomplete_fields = ["user", "supplier"]
     list_select_related = ["user", "supplier"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Moving a membership to another person or firm is a removal and an invitation.
+        return ["user", "supplier"] if obj else []
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and team.is_last_owner(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change and "role" in form.changed_data:
+            team.supplier_member_role_change(member=obj, role=obj.role, by=request.user)
+        else:
+            super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj) -> None:
+        team.supplier_member_remove(member=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for member in queryset.select_related("user"):
+            try:
+                team.supplier_member_remove(member=member, by=request.user)
+            except ValidationError as exc:
+                self.message_user(request, f"{member.user.email}: {' '.join(exc.messages)}", ERROR)
+
+
+@admin.register(SupplierInvitation)
+class SupplierInvitationAdmin(admin.ModelAdmin):
+    list_display = [
+        "email",
+        "supplier",
+        "role",
+        "invited_by",
+        "created_at",
+        "expires",
+        "accepted_at",
+    ]
+    search_fields = ["email", "supplier__legal_name"]
+    list_select_related = ["supplier", "invited_by"]
+    readonly_fields = ["token", "invited_by", "accepted_at", "created_at"]
+    autocomplete_fields = ["supplier"]
 
 
 @admin.register(SupplierCertification)

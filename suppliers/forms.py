@@ -22,6 +22,7 @@ from .models import (
     SizeClass,
     Supplier,
     SupplierCertification,
+    SupplierMember,
     SupplierPhoto,
 )
 from .validation import SEPARATORS_RE, field_errors, normalise_phone
@@ -263,3 +264,20 @@ class DirectoryFilterForm(forms.Form):
         # Codes in the address, as in the API (?material=ALUMINIUM&certification=ISO9001).
         for name in ("province", "system", "process", "material", "certification"):
             self.fields[name].to_field_name = "code"
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Colleague's e-mail address"))
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=SupplierMember.Role.choices,
+        initial=SupplierMember.Role.STAFF,
+        help_text=_(
+            "Staff answer introductions and keep the capabilities up to date; owners also "
+            "change the company's identity and its team."
+        ),
+    )
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=SupplierMember.Role.choices)

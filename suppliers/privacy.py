@@ -24,7 +24,7 @@ from accounts.export import ExportPart
 from accounts.models import AuditRecord, User
 from accounts.privacy import audit_record
 
-from .models import Supplier, SupplierMember
+from .models import Supplier, SupplierInvitation, SupplierMember
 
 CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
 
@@ -93,10 +93,33 @@ def _file_name(prefix: str, pk: int, name: str) -> str:
     return f"{prefix}-{pk}{PurePosixPath(name).suffix.lower()}"
 
 
+def _invitations_part(user: User) -> list[ExportPart]:
+    invitations = SupplierInvitation.objects.filter(email__iexact=user.email)
+    if not invitations:
+        return []
+    return [
+        ExportPart(
+            "supplier_invitations",
+            _("Invitations to join an UMKM sent to your e-mail address."),
+            [
+                {
+                    "supplier_id": i.supplier_id,
+                    "role": i.role,
+                    "created_at": i.created_at,
+                    "expires": i.expires,
+                    "accepted_at": i.accepted_at,
+                }
+                for i in invitations
+            ],
+        )
+    ]
+
+
 def export_personal_data(sender, *, user: User, **kwargs) -> list[ExportPart]:
+    invitations = _invitations_part(user)
     membership = SupplierMember.objects.select_related("supplier").filter(user=user).first()
     if membership is None:
-        return []
+        return invitations
     supplier = membership.supplier
     certifications = list(supplier.certifications.select_related("cert_type"))
     photos = list(supplier.photos.all())
@@ -154,6 +177,7 @@ def export_personal_data(sender, *, user: User, **kwargs) -> list[ExportPart]:
             ],
             [(_file_name("photo", p.pk, p.image.name), p.image) for p in photos if p.image],
         ),
+        *invitations,
     ]
 
 
@@ -166,6 +190,8 @@ def _clear_contacts(suppliers) -> int:
 
 def erase_personal_data(sender, *, user: User, emails: list[str], **kwargs) -> None:
     named = [Q(contact_email__iexact=email) for email in emails]
+    for email in emails:
+        SupplierInvitation.objects.filter(email__iexact=email).delete()
     membership = SupplierMember.objects.filter(user=user).first()
     if membership is not None:
         supplier = Supplier.objects.select_for_update().get(pk=membership.supplier_id)

@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
-from .models import ComponentCategory, Supplier, SupplierCertification, VerificationStatus
+from .models import (
+    ComponentCategory,
+    Supplier,
+    SupplierCertification,
+    SupplierInvitation,
+    SupplierMember,
+    VerificationStatus,
+)
 from .search import text_condition
 
 STEPS = ("company", "capabilities", "certifications", "photos")
@@ -27,6 +34,37 @@ def user_supplier(user: User) -> Supplier | None:
 
 def can_edit(user: User, supplier: Supplier) -> bool:
     return Supplier.objects.for_user(user).filter(pk=supplier.pk).exists()
+
+
+def _is_admin(user: User) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.role == User.Role.ADMIN))
+
+
+def membership_in(user: User, supplier: Supplier) -> SupplierMember | None:
+    """The user's membership of this company (None for anyone else)."""
+    if not user.is_authenticated:
+        return None
+    membership = getattr(user, "supplier_membership", None)
+    return membership if membership and membership.supplier_id == supplier.pk else None
+
+
+def is_owner(user: User, supplier: Supplier) -> bool:
+    """Owners (and administrators) change the firm's identity and its members; staff answer
+    introductions and keep the capabilities up to date."""
+    if _is_admin(user):
+        return True
+    membership = membership_in(user, supplier)
+    return bool(membership and membership.is_owner)
+
+
+def team_of(supplier: Supplier) -> QuerySet[SupplierMember]:
+    # Owners first, then by e-mail: the page reads like an org chart.
+    return supplier.members.select_related("user").order_by("role", "user__email")
+
+
+def open_invitations_of(supplier: Supplier) -> QuerySet[SupplierInvitation]:
+    """Invitations not used yet, the expired ones too (the owner may revoke or re-send)."""
+    return supplier.invitations.filter(accepted_at__isnull=True).select_related("invited_by")
 
 
 def can_see_private(user: User, supplier: Supplier) -> bool:
@@ -198,3 +236,10 @@ def supplier_completeness(supplier: Supplier) -> Completeness:
     total = sum(len(items) for items in checks.values())
     done = total - sum(len(labels) for labels in missing.values())
     return Completeness(missing=missing, percent=round(100 * done / total))
+
+
+def invitations_waiting_for(user: User) -> QuerySet[SupplierInvitation]:
+    """Invitations sent to this person's address that they can still accept."""
+    return SupplierInvitation.objects.filter(
+        email__iexact=user.email, accepted_at__isnull=True, expires__gt=timezone.now()
+    ).select_related("supplier")

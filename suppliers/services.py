@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 
 from . import audit, validation, verification
-from .fields import M2M_FIELDS, PROFILE_FIELDS
+from .fields import COMPANY, M2M_FIELDS, PROFILE_FIELDS, SUPPLIER
 from .models import (
     CertificationType,
     Supplier,
@@ -27,7 +27,12 @@ from .models import (
     SupplierMember,
     SupplierPhoto,
 )
+from .selectors import is_owner
 from .signals import supplier_changed
+
+# The company page: identity (what the ministry verifies) and contacts. Staff keep the
+# capabilities, certifications and photos up to date; these stay with the owners.
+OWNER_ONLY_FIELDS = frozenset(SUPPLIER.names(form=COMPANY))
 
 
 def _apply(supplier: Supplier, data: dict[str, Any]) -> dict[str, Iterable]:
@@ -73,8 +78,11 @@ def supplier_update(
     *, supplier: Supplier, data: dict[str, Any], by: User | None = None
 ) -> Supplier:
     """Saves changes; a new NIB, legal name or province sends a verified company back to the
-    ministry's queue (``verification.identity_recheck``). ``by``: who changed it, when not one
-    of the firm's members (an administrator in the admin)."""
+    ministry's queue (``verification.identity_recheck``). ``by``: who changes it (a member in
+    the browser, an administrator in the admin), checked with ``supplier_assert_can_edit``;
+    None for the doors with their own rules (the CSV import, the partner API)."""
+    if by is not None:
+        supplier_assert_can_edit(supplier=supplier, user=by, fields=data)
     before = verification.stored_values(supplier, Supplier.identity_fields)
     audited = audit.firm_before(supplier, data)
     many = _apply(supplier, data)
@@ -84,9 +92,15 @@ def supplier_update(
     return supplier
 
 
-def supplier_assert_can_edit(*, supplier: Supplier, user: User) -> None:
+def supplier_assert_can_edit(*, supplier: Supplier, user: User, fields: Iterable[str] = ()) -> None:
+    """Members change their own company; its identity and contacts (``OWNER_ONLY_FIELDS``)
+    only its owners; administrators any company."""
     if not Supplier.objects.for_user(user).filter(pk=supplier.pk).exists():
         raise PermissionDenied(_("You can only change your own company."))
+    if OWNER_ONLY_FIELDS.intersection(fields) and not is_owner(user, supplier):
+        raise PermissionDenied(
+            _("Only an owner of the company can change its identity and contact details.")
+        )
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, views
+from . import import_views, team_views, views
 
 app_name = "suppliers"
 
@@ -31,4 +31,23 @@ urlpatterns = [
     path("<int:pk>/photos/<int:photo_pk>/delete/", views.delete_photo, name="delete_photo"),
     path("<int:pk>/verification/", views.verification, name="verification"),
     path("<int:pk>/review/", views.review_request, name="review_request"),
+    path("<int:pk>/team/", team_views.team_page, name="team"),
+    path("<int:pk>/team/invite/", team_views.team_invite, name="team_invite"),
+    path("<int:pk>/team/leave/", team_views.team_leave, name="team_leave"),
+    path(
+        "<int:pk>/team/invitations/<int:invitation_pk>/revoke/",
+        team_views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path(
+        "<int:pk>/team/members/<int:member_pk>/role/",
+        team_views.member_role,
+        name="member_role",
+    ),
+    path(
+        "<int:pk>/team/members/<int:member_pk>/remove/",
+        team_views.member_remove,
+        name="member_remove",
+    ),
+    path("invitations/<str:token>/", team_views.invitation_accept, name="invitation_accept"),
 ]

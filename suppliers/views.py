@@ -75,8 +75,17 @@ def _write(form: BaseForm, write: Callable[[], T]) -> T | None:
     return None
 
 
-def _step_context(supplier: Supplier | None, step: str, **extra: Any) -> dict[str, Any]:
-    return {"supplier": supplier, "step": step, "steps": selectors.STEPS, **extra}
+def _step_context(
+    request: HttpRequest, supplier: Supplier | None, step: str, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "supplier": supplier,
+        "step": step,
+        "steps": selectors.STEPS,
+        # Staff do not see the company step (identity and contacts are the owners').
+        "can_edit_identity": supplier is None or selectors.is_owner(request.user, supplier),
+        **extra,
+    }
 
 
 # --- public --------------------------------------------------------------------------------
@@ -122,6 +131,7 @@ def supplier_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "systems": selectors.systems_of(supplier),
             "show_private": show_private,
             "can_edit": selectors.can_edit(user, supplier),
+            "can_edit_identity": selectors.is_owner(user, supplier),
             "can_verify": user.is_authenticated and user.is_ministry,
             "reject_form": RejectForm(),
             **review_context(supplier),
@@ -156,6 +166,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "supplier": supplier,
             "completeness": selectors.supplier_completeness(supplier),
             "steps": selectors.STEPS,
+            "can_edit_identity": selectors.is_owner(request.user, supplier),
             **review_context(supplier),
         },
     )
@@ -177,23 +188,37 @@ def supplier_create(request: HttpRequest) -> HttpResponse:
         if supplier is not None:
             messages.success(request, _("Your company was registered. Now describe what you make."))
             return redirect("suppliers:edit_capabilities", pk=supplier.pk)
-    return render(request, "suppliers/step_company.html", _step_context(None, "company", form=form))
+    return render(
+        request,
+        "suppliers/step_company.html",
+        _step_context(
+            request, None, "company", form=form, invitations=selectors.invitations_waiting_for(user)
+        ),
+    )
 
 
 @login_required
 def edit_company(request: HttpRequest, pk: int) -> HttpResponse:
     supplier = _editable(request, pk)
+    # Staff see the page's link hidden; the service refuses them too.
+    services.supplier_assert_can_edit(
+        supplier=supplier, user=request.user, fields=services.OWNER_ONLY_FIELDS
+    )
     form = CompanyForm(request.POST or None, instance=supplier)
     if request.method == "POST" and form.is_valid():
         saved = _write(
             form,
-            lambda: services.supplier_update(supplier=supplier, data=_data(form, COMPANY_FIELDS)),
+            lambda: services.supplier_update(
+                supplier=supplier, data=_data(form, COMPANY_FIELDS), by=request.user
+            ),
         )
         if saved is not None:
             messages.success(request, _("Company details saved."))
             return redirect("suppliers:edit_capabilities", pk=supplier.pk)
     return render(
-        request, "suppliers/step_company.html", _step_context(supplier, "company", form=form)
+        request,
+        "suppliers/step_company.html",
+        _step_context(request, supplier, "company", form=form),
     )
 
 
@@ -205,7 +230,7 @@ def edit_capabilities(request: HttpRequest, pk: int) -> HttpResponse:
         saved = _write(
             form,
             lambda: services.supplier_update(
-                supplier=supplier, data=_data(form, CAPABILITY_FIELDS)
+                supplier=supplier, data=_data(form, CAPABILITY_FIELDS), by=request.user
             ),
         )
         if saved is not None:
@@ -215,6 +240,7 @@ def edit_capabilities(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "suppliers/step_capabilities.html",
         _step_context(
+            request,
             supplier,
             "capabilities",
             form=form,
@@ -247,7 +273,9 @@ def edit_certifications(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "suppliers/step_certifications.html",
-        _step_context(supplier, "certifications", form=form, certifications=certifications),
+        _step_context(
+            request, supplier, "certifications", form=form, certifications=certifications
+        ),
     )
 
 
@@ -290,7 +318,7 @@ def edit_photos(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "suppliers/step_photos.html",
-        _step_context(supplier, "photos", form=form, photos=supplier.photos.all()),
+        _step_context(request, supplier, "photos", form=form, photos=supplier.photos.all()),
     )
 
 

@@ -19,6 +19,7 @@ from .supplier import (
     Verifiable,
     VerificationStatus,
 )
+from .team import SupplierInvitation
 from .verification import FirmKind, VerificationDecision, VerificationReview
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "SizeClass",
     "Supplier",
     "SupplierCertification",
+    "SupplierInvitation",
     "SupplierMember",
     "SupplierPhoto",
     "Verifiable",

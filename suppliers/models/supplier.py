@@ -260,6 +260,10 @@ class SupplierMember(models.Model):
     def __str__(self) -> str:
         return f"{self.user} @ {self.supplier}"
 
+    @property
+    def is_owner(self) -> bool:
+        return self.role == self.Role.OWNER
+
 
 class SupplierCertification(models.Model):
     supplier = models.ForeignKey(

@@ -5,6 +5,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
+from suppliers import team
 from suppliers.models import CertificateReminder, ImportJob
 from suppliers.verification import verification_decide, verification_review_request
 from tests.factories import (
@@ -35,6 +36,7 @@ def test_every_suppliers_model_has_a_working_admin(client, admin_user, supplier,
     ImportJob.objects.create(
         created_by=admin_user, language="en", file_name="anggota.csv", file_size=10
     )
+    team.supplier_invitation_create(supplier=supplier, email="a@b.id", invited_by=member.user)
     client.force_login(admin_user)
     opts = model._meta
     changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
