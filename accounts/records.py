@@ -69,6 +69,8 @@ class AuditRecord(models.Model):
     class Action(models.TextChoices):
         CONTACT_READ = "contact_read", _("Read a company's private contacts")
         CONTACTS_SENT = "contacts_sent", _("Sent a company's private contacts by e-mail")
+        API_KEY_CREATED = "api_key_created", _("Created an API key")
+        API_KEY_REVOKED = "api_key_revoked", _("Revoked an API key")
         DATA_EXPORT = "data_export", _("Downloaded their personal data")
         ACCOUNT_ERASED = "account_erased", _("Deleted their account")
         FIRM_CREATED = "firm_created", _("Registered a company")

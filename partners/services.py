@@ -13,6 +13,7 @@ import hmac
 import json
 import secrets
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +21,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.audit import Entry, audit_records, current_actor
+from accounts.models import AuditRecord, User
 from manufacturers.models import Manufacturer, ManufacturerMember
 from suppliers.fields import SUPPLIER
 from suppliers.importing import (
@@ -87,15 +89,34 @@ def api_key_create(
     )
     api_key.full_clean()
     api_key.save()
+    _audit_key(api_key, AuditRecord.Action.API_KEY_CREATED, by=created_by)
     return api_key, raw
 
 
 @transaction.atomic
-def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
+def api_key_revoke(*, api_key: ApiKey, by: User | None = None) -> ApiKey:
     if api_key.revoked_at is None:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])
+        _audit_key(api_key, AuditRecord.Action.API_KEY_REVOKED, by=by)
     return api_key
+
+
+def _audit_key(api_key: ApiKey, action: str, *, by: User | None) -> None:
+    # A key opens a firm's or a partner's data to whoever holds it: who made or closed one is
+    # part of the trail, whichever door (admin, command, buyer page) it came through.
+    actor = current_actor()
+    if by is not None:
+        actor = replace(actor, user=by)
+    kind, owner = (
+        ("manufacturer", api_key.manufacturer_id)
+        if api_key.manufacturer_id
+        else ("partner", api_key.partner_id)
+    )
+    audit_records(
+        [Entry(action, "api_key", api_key.pk, kind, owner, fields=list(api_key.scopes))],
+        actor=actor,
+    )
 
 
 def _assert_buyer_owner(*, manufacturer: Manufacturer, user: User) -> None:
@@ -119,7 +140,7 @@ def buyer_api_key_revoke(*, manufacturer: Manufacturer, by: User, key_id: int) -
     """Takes effect within the key cache's few seconds in every worker (at once in this one)."""
     _assert_buyer_owner(manufacturer=manufacturer, user=by)
     api_key = ApiKey.objects.select_for_update().get(pk=key_id, manufacturer=manufacturer)
-    return api_key_revoke(api_key=api_key)
+    return api_key_revoke(api_key=api_key, by=by)
 
 
 @functools.cache

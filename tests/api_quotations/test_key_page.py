@@ -131,3 +131,22 @@ def test_the_database_refuses_a_key_with_two_owners_or_none(world):
         ApiKey.objects.create(prefix="both", partner=world.partner, manufacturer=world.firm, **base)
     with pytest.raises(IntegrityError), transaction.atomic():
         ApiKey.objects.create(prefix="none", **base)
+
+
+def test_the_trail_records_who_created_and_revoked_a_key_with_its_scopes(world):
+    from accounts.models import AuditRecord
+
+    owner = world.owner
+    key, _raw = buyer_api_key_create(manufacturer=world.firm, by=owner, scopes=["awards:read"])
+    buyer_api_key_revoke(manufacturer=world.firm, by=owner, key_id=key.pk)
+    buyer_api_key_revoke(manufacturer=world.firm, by=owner, key_id=key.pk)  # again: no new row
+
+    rows = list(
+        AuditRecord.objects.filter(object_kind="api_key", object_id=key.pk)
+        .order_by("pk")
+        .values_list("action", "actor_id", "firm_kind", "firm_id", "fields")
+    )
+    assert rows == [
+        ("api_key_created", owner.pk, "manufacturer", world.firm.pk, ["awards:read"]),
+        ("api_key_revoked", owner.pk, "manufacturer", world.firm.pk, ["awards:read"]),
+    ]
