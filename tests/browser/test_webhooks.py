@@ -106,5 +106,9 @@ def test_a_partner_registers_an_endpoint_sends_a_test_event_and_sees_it_delivere
         assert_accessible(desktop, "webhook endpoint (desktop)")
         desktop.goto("/partners/webhooks/")
         assert_accessible(desktop, "webhooks (desktop)")
+        desktop.goto("/partners/webhooks/new/")
+        desktop.get_by_test_id("webhook-save").click()  # the form with its errors
+        expect(desktop.locator(".field-error").first).to_be_visible()
+        assert_accessible(desktop, "new webhook endpoint with errors (desktop)")
     finally:
         context.close()
