@@ -316,6 +316,8 @@ class WebhookDelivery(models.Model):
         verbose_name=_("endpoint"),
     )
     body = models.TextField(_("body"))
+    # [supplier id, consent scope] pairs the body relied on (partners.webhooks.payloads).
+    consents = models.JSONField(default=list, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )

@@ -11,6 +11,9 @@ At least once, like the e-mail outbox (``accounts.delivery``):
    ``WEBHOOK_MAX_ATTEMPTS``, then "failed"; any other answer (4xx, a redirect, which is never
    followed) and an address refused as private fail at once.
 
+A retry sends the same body, unless a consent it relied on was withdrawn meanwhile: it is then
+built again without what that consent allowed (same event id).
+
 A worker that dies after the receiver answered but before the row is marked leaves it
 "sending"; the sweep sends it again when the lease runs out, with the same body and event id:
 receivers de-duplicate on ``X-Rantai-Event-Id``.
@@ -31,6 +34,7 @@ from django.utils import timezone
 
 from ..models import WebhookDelivery, WebhookEndpoint
 from . import transport
+from .payloads import consents_hold, payload_body
 
 logger = logging.getLogger(__name__)
 
@@ -128,13 +132,25 @@ def delivery_send(delivery_id: int) -> str:
     Runs outside any transaction: the claim is committed before the slow network part."""
     if not _claim(delivery_id):
         return "skipped"
-    delivery = WebhookDelivery.objects.select_related("event", "endpoint").get(pk=delivery_id)
+    delivery = WebhookDelivery.objects.select_related("event", "endpoint", "endpoint__partner").get(
+        pk=delivery_id
+    )
     endpoint = delivery.endpoint
     if not endpoint.is_active:
         _finish(
             delivery, status=Status.FAILED, next_attempt_at=None, last_error="endpoint disabled"
         )
         return "failed"
+    if delivery.consents and not consents_hold(endpoint.partner, delivery.consents):
+        # A consent the body relied on was withdrawn since: what it allowed is not sent.
+        rebuilt = payload_body(delivery.event, endpoint.partner)
+        if rebuilt is None:
+            _finish(delivery, status=Status.FAILED, next_attempt_at=None, last_error="gone")
+            return "failed"
+        delivery.body, delivery.consents = rebuilt.body, rebuilt.consents
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            body=rebuilt.body, consents=rebuilt.consents
+        )
     timestamp = int(time.time())
     started = time.monotonic()
     try:

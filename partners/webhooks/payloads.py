@@ -11,13 +11,16 @@ rows as they are when the event is fanned out:
   buyer, and ``"supplier": null``;
 - never prices, messages or notes.
 
-Private fields sent to a partner leave an audit record, as the API's reads do.
+Private fields sent to a partner leave an audit record, as the API's reads do. The consents a
+body relied on are kept with the delivery: a retry after one is withdrawn sends a body built
+again without what it allowed (``delivery.delivery_send``).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -39,20 +42,51 @@ from ..privacy import PRIVATE_SUPPLIER_FIELDS
 
 TEST_EVENT = "webhook.test"
 CONTACT_FIELDS = tuple(name for name in PRIVATE_SUPPLIER_FIELDS if name != "nib")
-Builder = Callable[[dict[str, Any], PartnerOrganisation], dict[str, Any] | None]
 
 
-def _consented(partner: PartnerOrganisation, supplier_id: int, scope: str) -> bool:
-    return PartnerConsent.objects.filter(
-        partner=partner, supplier_id=supplier_id, scope=scope, revoked_at__isnull=True
+@dataclass
+class Reader:
+    """The partner a body is built for, and the consents the body relied on."""
+
+    partner: PartnerOrganisation
+    consents: list[list] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.partner.name
+
+    @property
+    def pk(self) -> int:
+        return self.partner.pk
+
+
+Builder = Callable[[dict[str, Any], Reader], dict[str, Any] | None]
+
+
+def _consented(reader: Reader, supplier_id: int, scope: str) -> bool:
+    allowed = PartnerConsent.objects.filter(
+        partner=reader.partner, supplier_id=supplier_id, scope=scope, revoked_at__isnull=True
     ).exists()
+    if allowed:
+        reader.consents.append([supplier_id, str(scope)])
+    return allowed
+
+
+def consents_hold(partner: PartnerOrganisation, consents: list[list]) -> bool:
+    """Whether every consent a body relied on is still given."""
+    return all(
+        PartnerConsent.objects.filter(
+            partner=partner, supplier_id=supplier_id, scope=scope, revoked_at__isnull=True
+        ).exists()
+        for supplier_id, scope in consents
+    )
 
 
 def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _audit(partner: PartnerOrganisation, kind: str, pk: int, supplier_id: int, fields) -> None:
+def _audit(partner: Reader, kind: str, pk: int, supplier_id: int, fields) -> None:
     audit_records(
         [
             Entry(
@@ -68,7 +102,7 @@ def _audit(partner: PartnerOrganisation, kind: str, pk: int, supplier_id: int, f
     )
 
 
-def _supplier(data: dict[str, Any], partner: PartnerOrganisation) -> dict[str, Any] | None:
+def _supplier(data: dict[str, Any], partner: Reader) -> dict[str, Any] | None:
     supplier = (
         Supplier.objects.select_related("province", "regency", "size_class")
         .filter(pk=data.get("supplier_id"))
@@ -91,7 +125,7 @@ def _supplier(data: dict[str, Any], partner: PartnerOrganisation) -> dict[str, A
     if _consented(partner, supplier.pk, PartnerConsent.Scope.CONTACT):
         private = {name: getattr(supplier, name) for name in PRIVATE_SUPPLIER_FIELDS}
         payload["contact_visible"] = True
-    elif PartnerManagedSupplier.objects.filter(partner=partner, supplier=supplier).exists():
+    elif PartnerManagedSupplier.objects.filter(partner=partner.partner, supplier=supplier).exists():
         private = {"nib": supplier.nib}
     if private:
         payload["contact"] = private
@@ -100,7 +134,7 @@ def _supplier(data: dict[str, Any], partner: PartnerOrganisation) -> dict[str, A
     return {"supplier": payload}
 
 
-def _requirement(data: dict[str, Any], partner: PartnerOrganisation) -> dict[str, Any] | None:
+def _requirement(data: dict[str, Any], partner: Reader) -> dict[str, Any] | None:
     requirement = (
         Requirement.objects.select_related("manufacturer")
         .filter(pk=data.get("requirement_id"))
@@ -125,16 +159,14 @@ def _requirement(data: dict[str, Any], partner: PartnerOrganisation) -> dict[str
     }
 
 
-def _supplier_if_consented(
-    partner: PartnerOrganisation, supplier_id: int, kind: str, pk: int
-) -> int | None:
+def _supplier_if_consented(partner: Reader, supplier_id: int, kind: str, pk: int) -> int | None:
     if not _consented(partner, supplier_id, PartnerConsent.Scope.PARTNERSHIPS):
         return None
     _audit(partner, kind, pk, supplier_id, ["supplier"])
     return supplier_id
 
 
-def _introduction(data: dict[str, Any], partner: PartnerOrganisation) -> dict[str, Any] | None:
+def _introduction(data: dict[str, Any], partner: Reader) -> dict[str, Any] | None:
     introduction = (
         Introduction.objects.select_related("requirement")
         .filter(pk=data.get("introduction_id"))
@@ -157,7 +189,7 @@ def _introduction(data: dict[str, Any], partner: PartnerOrganisation) -> dict[st
     }
 
 
-def _partnership(data: dict[str, Any], partner: PartnerOrganisation) -> dict[str, Any] | None:
+def _partnership(data: dict[str, Any], partner: Reader) -> dict[str, Any] | None:
     partnership = (
         Partnership.objects.select_related("introduction", "introduction__requirement")
         .filter(pk=data.get("partnership_id"))
@@ -185,7 +217,7 @@ def _partnership(data: dict[str, Any], partner: PartnerOrganisation) -> dict[str
     }
 
 
-def _quotation(data: dict[str, Any], partner: PartnerOrganisation) -> dict[str, Any] | None:
+def _quotation(data: dict[str, Any], partner: Reader) -> dict[str, Any] | None:
     quotation = (
         Quotation.objects.select_related("requirement").filter(pk=data.get("quotation_id")).first()
     )
@@ -205,7 +237,7 @@ def _quotation(data: dict[str, Any], partner: PartnerOrganisation) -> dict[str, 
     }
 
 
-def _test(data: dict[str, Any], partner: PartnerOrganisation) -> dict[str, Any]:
+def _test(data: dict[str, Any], partner: Reader) -> dict[str, Any]:
     return {"test": True, "partner": partner.pk}
 
 
@@ -219,10 +251,17 @@ BUILDERS: dict[str, Builder] = {
 }
 
 
-def payload_body(event: WebhookEvent, partner: PartnerOrganisation) -> str | None:
-    """The JSON body ``partner`` receives for ``event``; None when there is nothing to send
-    (the object is gone)."""
-    data = BUILDERS[event.name](event.data, partner)
+@dataclass
+class Built:
+    body: str
+    consents: list[list]
+
+
+def payload_body(event: WebhookEvent, partner: PartnerOrganisation) -> Built | None:
+    """The JSON body ``partner`` receives for ``event`` and the consents it relied on; None
+    when there is nothing to send (the object is gone)."""
+    reader = Reader(partner)
+    data = BUILDERS[event.name](event.data, reader)
     if data is None:
         return None
     envelope = {
@@ -231,4 +270,5 @@ def payload_body(event: WebhookEvent, partner: PartnerOrganisation) -> str | Non
         "created_at": _iso(event.created_at),
         "data": data,
     }
-    return json.dumps(envelope, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True)
+    body = json.dumps(envelope, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True)
+    return Built(body=body, consents=reader.consents)

@@ -21,7 +21,7 @@ from accounts.outage import enqueue
 
 from ..models import PartnerOrganisation, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from . import tasks
-from .payloads import TEST_EVENT, payload_body
+from .payloads import TEST_EVENT, Built, payload_body
 from .transport import check_url
 
 logger = logging.getLogger(__name__)
@@ -127,15 +127,17 @@ def _enqueue(delivery_id: int) -> None:
 
 
 def _deliver(event: WebhookEvent, endpoints: Iterable[WebhookEndpoint]) -> list[WebhookDelivery]:
-    bodies: dict[int, str | None] = {}
+    built: dict[int, Built | None] = {}
     deliveries = []
     for endpoint in endpoints:
-        if endpoint.partner_id not in bodies:
-            bodies[endpoint.partner_id] = payload_body(event, endpoint.partner)
-        body = bodies[endpoint.partner_id]
-        if body is None:
+        if endpoint.partner_id not in built:
+            built[endpoint.partner_id] = payload_body(event, endpoint.partner)
+        payload = built[endpoint.partner_id]
+        if payload is None:
             continue
-        delivery = WebhookDelivery.objects.create(event=event, endpoint=endpoint, body=body)
+        delivery = WebhookDelivery.objects.create(
+            event=event, endpoint=endpoint, body=payload.body, consents=payload.consents
+        )
         transaction.on_commit(lambda pk=delivery.pk: _enqueue(pk), robust=True)
         deliveries.append(delivery)
     return deliveries

@@ -88,7 +88,7 @@ def test_a_delivery_whose_task_was_lost_is_sent_after_the_sweep(reference_data, 
         # Written as the fan-out writes it, but its task never reached the broker.
         event = WebhookEvent.objects.create(name=TEST_EVENT, data={})
         lost = WebhookDelivery.objects.create(
-            event=event, endpoint=endpoint, body=payload_body(event, bank)
+            event=event, endpoint=endpoint, body=payload_body(event, bank).body
         )
         assert tasks.sweep_webhooks() == 1
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.events import (
     INTRODUCTION_ACCEPTED,
@@ -25,7 +25,7 @@ from introductions.partnerships import partnership_update
 from introductions.services import introduction_accept
 from manufacturers.services import requirement_publish
 from partners.models import PartnerConsent, WebhookDelivery, WebhookEvent
-from partners.services import consent_grant
+from partners.services import consent_grant, consent_revoke
 from partners.webhooks import delivery, transport
 from partners.webhooks.services import endpoint_create, endpoint_secret_rotate, webhook_test_send
 from suppliers.verification import verification_decide
@@ -131,6 +131,30 @@ def test_contact_details_reach_only_the_partner_the_supplier_consented_to(
     record = AuditRecord.objects.get(action=AuditRecord.Action.API_PRIVATE_READ)
     assert (record.object_kind, record.object_id) == ("supplier", supplier.pk)
     assert trusted.name in record.actor_label
+
+
+def test_a_retry_after_the_consent_is_withdrawn_carries_no_contact_details(
+    django_capture_on_commit_callbacks,
+):
+    supplier = SupplierFactory(verification_status="unverified", contact_email="cv@umkm.id")
+    owner = SupplierMemberFactory(supplier=supplier).user
+    bank = PartnerOrganisationFactory()
+    consent_grant(supplier=supplier, partner=bank, scope=PartnerConsent.Scope.CONTACT, by=owner)
+    with Receiver([500, 200]) as receiver:
+        _endpoint(receiver, SUPPLIER_VERIFIED, partner=bank)
+        with django_capture_on_commit_callbacks(execute=True):
+            verification_decide(firm=supplier, by=MinistryUserFactory(), decision="approved")
+        assert _send_all() == ["retry"]
+        consent_revoke(
+            supplier=supplier, partner=bank, scope=PartnerConsent.Scope.CONTACT, by=owner
+        )
+        assert _send_all() == ["delivered"]
+
+    first, retry = receiver.received
+    assert first.json["data"]["supplier"]["contact"]["contact_email"] == "cv@umkm.id"
+    assert retry.json["data"]["supplier"]["contact"] is None
+    assert b"cv@umkm.id" not in retry.body
+    assert first.headers["X-Rantai-Event-Id"] == retry.headers["X-Rantai-Event-Id"]
 
 
 def test_an_accepted_introduction_names_the_supplier_only_with_its_partnerships_consent(
@@ -359,7 +383,7 @@ def test_in_production_a_delivery_to_a_name_resolving_to_loopback_is_refused(set
 
 
 def test_an_endpoint_needs_an_event(settings):
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
         endpoint_create(
             partner=PartnerOrganisationFactory(),
             url="https://hooks.example.id/x",
