@@ -136,6 +136,10 @@ def delivery_send(delivery_id: int) -> str:
         pk=delivery_id
     )
     endpoint = delivery.endpoint
+    if delivery.attempts > max_attempts():
+        # Claimed again after senders died with it (lease ran out) more often than allowed.
+        _finish(delivery, status=Status.FAILED, next_attempt_at=None, last_error="lost")
+        return "failed"
     if not endpoint.is_active:
         _finish(
             delivery, status=Status.FAILED, next_attempt_at=None, last_error="endpoint disabled"
@@ -167,7 +171,9 @@ def delivery_send(delivery_id: int) -> str:
             last_error=f"refused: {exc}"[:500],
         )
         return "failed"
-    except OSError as exc:  # timeouts, refused connections, TLS errors, unknown hosts
+    except Exception as exc:  # timeouts, refused connections, TLS errors, unknown hosts
+        if not isinstance(exc, OSError):
+            logger.exception("webhook delivery %s: unexpected error", delivery_id)
         logger.info("webhook delivery %s attempt %s: %s", delivery_id, delivery.attempts, exc)
         return _retry_or_fail(
             delivery,

@@ -391,3 +391,29 @@ def test_an_endpoint_needs_an_event(settings):
             by=None,
         )
     assert refused.value.message_dict == {"events": ["Pick at least one event."]}
+
+
+def test_a_delivery_lost_with_its_worker_is_sent_again_after_its_lease(settings):
+    settings.WEBHOOK_MAX_ATTEMPTS = 2
+    with Receiver() as receiver:
+        sent = webhook_test_send(endpoint=_endpoint(receiver, SUPPLIER_VERIFIED))
+        assert delivery._claim(sent.pk)  # a worker took it, then died
+        assert delivery.due_ids() == []  # its lease still runs
+        WebhookDelivery.objects.filter(pk=sent.pk).update(
+            lease_until=timezone.now() - timedelta(seconds=1)
+        )
+        assert delivery.due_ids() == [sent.pk]
+        assert delivery.delivery_send(sent.pk) == "delivered"
+        sent.refresh_from_db()
+        assert (sent.status, sent.attempts) == ("delivered", 2)
+
+        again = webhook_test_send(endpoint=sent.endpoint)
+        for _died in range(2):
+            assert delivery._claim(again.pk)
+            WebhookDelivery.objects.filter(pk=again.pk).update(
+                lease_until=timezone.now() - timedelta(seconds=1)
+            )
+        assert delivery.delivery_send(again.pk) == "failed"  # a third claim is one too many
+    assert len(receiver.received) == 1
+    again.refresh_from_db()
+    assert (again.status, again.last_error) == ("failed", "lost")
