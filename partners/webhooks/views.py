@@ -60,7 +60,13 @@ def endpoint_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "partners/webhooks/list.html",
-        {"endpoints": endpoints, "partner": partner_of(request.user), "event_labels": EVENT_LABELS},
+        {
+            "endpoints": endpoints,
+            "partner": partner_of(request.user),
+            "event_labels": EVENT_LABELS,
+            "timeout": f"{settings.WEBHOOK_TIMEOUT_SECONDS:g}",
+            "attempts": settings.WEBHOOK_MAX_ATTEMPTS,
+        },
     )
 
 

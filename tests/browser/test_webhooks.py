@@ -68,6 +68,7 @@ def test_a_partner_registers_an_endpoint_sends_a_test_event_and_sees_it_delivere
         expect(page.locator(".field-error")).to_contain_text("https://")
         expect(page.get_by_label("Deskripsi")).to_have_value("Server uji")
         expect(page.get_by_role("checkbox", name=re.compile(r"supplier\.verified"))).to_be_checked()
+        screenshot(page, "phone-form-error")
 
         page.get_by_label("Alamat (URL)").fill(f"{receiver.url}/rantai")
         page.get_by_test_id("webhook-save").click()
@@ -83,6 +84,10 @@ def test_a_partner_registers_an_endpoint_sends_a_test_event_and_sees_it_delivere
         expect(row.get_by_test_id("delivery-code")).to_have_text("200")
         expect(row.get_by_test_id("delivery-status")).to_have_text("terkirim")
         screenshot(page, "phone-log")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.goto("/partners/webhooks/")
+        expect(page.get_by_test_id(f"webhook-{endpoint.pk}")).to_be_visible()
+        screenshot(page, "phone-list")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
     [request] = receiver.received
