@@ -152,3 +152,28 @@ def test_a_removed_endpoint_gets_nothing_more(client, member, endpoint):
     endpoint.refresh_from_db()
     assert not endpoint.is_active
     assert client.get(reverse("webhooks:detail", args=[endpoint.pk])).status_code == 404
+
+
+def test_an_administrator_registers_an_endpoint_for_a_partner(client, member):
+    client.force_login(AdminUserFactory())
+    response = client.post(
+        reverse("webhooks:add"),
+        {
+            "partner": member.partner.pk,
+            "url": "https://hooks.bank.example.id/admin",
+            "events": ["quotation.awarded", "supplier.verified"],
+        },
+    )
+    endpoint = WebhookEndpoint.objects.get()
+    assert response.url == reverse("webhooks:detail", args=[endpoint.pk])
+    assert endpoint.partner == member.partner
+    assert endpoint.events == ["supplier.verified", "quotation.awarded"]
+
+
+def test_the_sweep_of_lost_deliveries_is_on_the_beat_schedule(settings):
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    entry = settings.CELERY_BEAT_SCHEDULE["partners-webhook-sweep"]
+    assert entry["task"] in app.tasks
+    assert entry["schedule"] == 60.0
