@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import http.client
 import ipaddress
+import re
 import socket
 import ssl
 import time
@@ -24,6 +25,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+# One label of a DNS name in ASCII (an internationalised name in its xn-- form).
+LABEL = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
 MAX_RESPONSE_BYTES = 2048
 
@@ -34,6 +37,11 @@ class Refused(Exception):
 
 def allow_local() -> bool:
     return bool(getattr(settings, "WEBHOOK_ALLOW_LOCAL", False))
+
+
+def _is_host_name(host: str) -> bool:
+    name = host[:-1] if host.endswith(".") else host
+    return 0 < len(name) <= 253 and all(LABEL.fullmatch(label) for label in name.split("."))
 
 
 def _is_loopback_host(host: str) -> bool:
@@ -77,12 +85,12 @@ def check_url(url: str) -> str:
         )
     if parts.scheme == "http" and not (allow_local() and _is_loopback_host(host)):
         raise ValidationError(_("The address must start with https://."), code="not_https")
-    if port is not None and not 0 < port < 65536:
-        raise ValidationError(_("Enter a valid address (URL)."), code="invalid")
     try:
         literal = ipaddress.ip_address(host)
     except ValueError:
         literal = None
+    if (port is not None and not 0 < port < 65536) or (literal is None and not _is_host_name(host)):
+        raise ValidationError(_("Enter a valid address (URL)."), code="invalid")
     if literal is not None and not _address_allowed(str(literal), allow_local()):
         raise ValidationError(
             _("The address must be reachable on the internet, not a private network."),

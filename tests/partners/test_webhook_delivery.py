@@ -137,6 +137,9 @@ def test_after_a_rotation_the_new_secret_signs_and_the_old_one_until_its_grace_e
         ("https://user:pw@example.id/hook", False, "credentials"),
         ("ftp://example.id/hook", False, "invalid"),
         ("not a url", False, "invalid"),
+        ("https://bad host.example.id/hook", False, "invalid"),
+        ("https://bücher.example.id/hook", False, "invalid"),
+        ("https://example.id:0/hook", False, "invalid"),
         ("http://partner.example.id/hook", True, "not_https"),  # http only on loopback
     ],
 )
