@@ -305,6 +305,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "matchmaking.tasks.send_certificate_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Webhook deliveries whose task was lost (broker down, worker killed) or is overdue.
+    "partners-webhook-sweep": {
+        "task": "partners.webhooks.tasks.sweep_webhooks",
+        "schedule": env.float("WEBHOOK_SWEEP_SECONDS", default=60.0),
+    },
     # Deletes what the retention rules say has been kept long enough (accounts.retention).
     "accounts-apply-retention": {
         "task": "accounts.tasks.apply_retention",
@@ -318,6 +323,17 @@ MATCHMAKING_CHUNK_LEASE_SECONDS = env.int("MATCHMAKING_CHUNK_LEASE_SECONDS", def
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 OUTBOX_BACKOFF_SECONDS = env.int("OUTBOX_BACKOFF_SECONDS", default=60)
+# Partner webhooks (partners.webhooks): attempts before a delivery is "failed", the first retry
+# delay (doubling, at most 6 hours), the HTTP timeout, the claim's lease (above the delivery
+# task's 60 s hard limit) and how long a rotated secret still signs.
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_BACKOFF_SECONDS = env.float("WEBHOOK_BACKOFF_SECONDS", default=30.0)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+WEBHOOK_LEASE_SECONDS = env.int("WEBHOOK_LEASE_SECONDS", default=120)
+WEBHOOK_SECRET_GRACE_HOURS = env.int("WEBHOOK_SECRET_GRACE_HOURS", default=24)
+# Lets endpoints use http:// on a loopback host and reach loopback or private addresses: for
+# tests and `make run` only. In production every endpoint is https on a public address (SSRF).
+WEBHOOK_ALLOW_LOCAL = env.bool("WEBHOOK_ALLOW_LOCAL", default=DEBUG)
 # --- Data protection (UU PDP 27/2022; accounts.privacy, accounts.retention) ---
 # The version of the privacy notice (templates/accounts/privacy_notice.html). Change it with the
 # text: every logged-in user is then asked to accept the new version on their next page view.

@@ -18,6 +18,7 @@ urlpatterns = [
     path("matches/", include("matchmaking.urls")),
     path("introductions/", include("introductions.urls")),
     path("reports/", include("reports.urls")),
+    path("partners/webhooks/", include("partners.webhooks.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("partners.api.urls")),
 ]

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.events import PARTNERSHIP_STAGE_CHANGED, publish
 from accounts.models import User
 from accounts.outbox import notify
 from suppliers.models import PartnershipPattern, SizeClass, Supplier
@@ -126,6 +127,12 @@ def partnership_create(*, introduction: Introduction, by: User, **fields: Any) -
     }
     event = PartnershipEvent.objects.create(partnership=partnership, actor=by, changes=changes)
     _tell_other_side(partnership, by, event)
+    publish(
+        PARTNERSHIP_STAGE_CHANGED,
+        partnership_id=partnership.pk,
+        from_stage=None,
+        to_stage=partnership.stage,
+    )
     return partnership
 
 
@@ -162,6 +169,14 @@ def partnership_update(*, partnership: Partnership, by: User, **fields: Any) -> 
     partnership.save()
     event = PartnershipEvent.objects.create(partnership=partnership, actor=by, changes=changes)
     _tell_other_side(partnership, by, event)
+    if "stage" in changes:
+        from_stage, to_stage = changes["stage"]
+        publish(
+            PARTNERSHIP_STAGE_CHANGED,
+            partnership_id=partnership.pk,
+            from_stage=from_stage,
+            to_stage=to_stage,
+        )
     return partnership
 
 

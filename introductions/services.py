@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.events import INTRODUCTION_ACCEPTED, publish
 from accounts.models import User
 from accounts.outbox import notify
 from manufacturers.models import Requirement
@@ -263,6 +264,7 @@ def introduction_accept(*, introduction: Introduction, by: User) -> Introduction
     _tell(everyone, introduction, event, "intro_accepted", contacts_context(introduction))
     # The e-mail discloses each side's contacts: the trail says to whom (UU PDP).
     accepted_contacts_sent(introduction=introduction, recipients=everyone, by=by)
+    publish(INTRODUCTION_ACCEPTED, introduction_id=introduction.pk)
     return introduction
 
 

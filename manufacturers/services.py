@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import invitations
+from accounts.events import REQUIREMENT_PUBLISHED, publish
 from accounts.models import User
 from suppliers import audit, verification
 
@@ -309,6 +310,7 @@ def requirement_publish(
     requirement.published_at = timezone.now()
     requirement.save(update_fields=["status", "published_at", "updated_at"])
     requirement_changed.send(sender=Requirement, requirement_id=requirement.pk)
+    publish(REQUIREMENT_PUBLISHED, requirement_id=requirement.pk)
     return requirement
 
 

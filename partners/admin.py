@@ -17,6 +17,8 @@ from .models import (
     PartnerManagedSupplier,
     PartnerMember,
     PartnerOrganisation,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from .services import api_key_create, api_key_revoke
 
@@ -158,6 +160,47 @@ class PartnerConsentAdmin(admin.ModelAdmin):
     list_filter = ["scope", "partner"]
     search_fields = ["supplier__legal_name", "partner__name"]
     readonly_fields = [f.name for f in PartnerConsent._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# Webhook endpoints are registered on the partners' own pages (/partners/webhooks/, where
+# administrators manage every partner's): the admin only lists them and their deliveries, and
+# never shows a secret.
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    list_display = ["url", "partner", "is_active", "created_at", "secret_rotated_at"]
+    list_filter = ["is_active", "partner"]
+    fields = ["partner", "url", "description", "events", "is_active", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "event",
+        "endpoint",
+        "status",
+        "attempts",
+        "response_code",
+        "duration_ms",
+        "next_attempt_at",
+    ]
+    list_filter = ["status"]
+    list_select_related = ["event", "endpoint", "endpoint__partner"]
+    fields = [*list_display, "last_error", "delivered_at", "body"]
+    readonly_fields = fields
 
     def has_add_permission(self, request) -> bool:
         return False

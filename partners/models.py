@@ -7,8 +7,11 @@ models lived in accounts (``accounts_*``), so moving them changed no row.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 __all__ = [
@@ -19,6 +22,9 @@ __all__ = [
     "PartnerManagedSupplier",
     "PartnerMember",
     "PartnerOrganisation",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
 ]
 
 
@@ -268,3 +274,118 @@ class PartnerMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.partner}"
+
+
+# --- webhooks (partners.webhooks) -------------------------------------------------------------
+
+
+class WebhookEndpoint(models.Model):
+    """An address of a partner that receives the events it picked, signed with ``secret``.
+
+    The secret must be readable to sign with, so it is stored as is (as an API client's
+    secret would be); it is shown to people once, when created or rotated. After a rotation the
+    previous secret also signs until ``previous_secret_until`` (the grace period)."""
+
+    partner = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.CASCADE,
+        related_name="webhook_endpoints",
+        verbose_name=_("partner"),
+    )
+    url = models.URLField(_("address (URL)"), max_length=500)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    events = models.JSONField(_("events"), default=list)
+    secret = models.CharField(_("signing secret"), max_length=100)
+    previous_secret = models.CharField(max_length=100, blank=True)
+    previous_secret_until = models.DateTimeField(null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    secret_rotated_at = models.DateTimeField(_("secret rotated at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["partner", "pk"]
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+
+    def __str__(self) -> str:
+        return f"{self.partner} → {self.url}"
+
+
+class WebhookEvent(models.Model):
+    """One business event as partners receive it; ``id`` is the ``X-Rantai-Event-Id`` receivers
+    de-duplicate on (the same for every endpoint and every attempt)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("event"), max_length=64)
+    data = models.JSONField(_("data"), default=dict)
+    created_at = models.DateTimeField(_("created at"), db_default=Now())
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("webhook event")
+        verbose_name_plural = _("webhook events")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.pk}"
+
+
+class WebhookDelivery(models.Model):
+    """The outbox row of one event for one endpoint: written with the event, sent by the
+    worker (``partners.webhooks.delivery``). ``body`` is fixed when written, so every attempt
+    sends the same bytes."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        SENDING = "sending", _("sending")
+        DELIVERED = "delivered", _("delivered")
+        FAILED = "failed", _("failed")
+
+    event = models.ForeignKey(
+        WebhookEvent, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("event")
+    )
+    endpoint = models.ForeignKey(
+        WebhookEndpoint,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("endpoint"),
+    )
+    body = models.TextField(_("body"))
+    # [supplier id, consent scope] pairs the body relied on (partners.webhooks.payloads).
+    consents = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, db_default=Now())
+    lease_until = models.DateTimeField(null=True, blank=True)
+    response_code = models.PositiveIntegerField(_("response code"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), db_default=Now())
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "endpoint"], name="webhook_delivery_once")
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status__in=["pending", "sending"]),
+                name="webhook_delivery_due_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.endpoint_id}"

@@ -23,6 +23,7 @@ from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.events import SUPPLIER_VERIFIED, publish
 from accounts.models import User
 from accounts.outbox import notify
 
@@ -221,6 +222,8 @@ def verification_decide(
     kind = "verification_rejected" if rejected else "verification_approved"
     _tell(firm, kind, key=f"verification-decision:{record.pk}", reason=reason)
     _announce(firm)
+    if not rejected and isinstance(firm, Supplier):
+        publish(SUPPLIER_VERIFIED, supplier_id=firm.pk, decision_id=record.pk)
     return record
 
 

@@ -229,3 +229,26 @@ class SupplierSizeRecordFactory(factory.django.DjangoModelFactory):
     supplier = factory.SubFactory(SupplierFactory)
     size_class = factory.LazyFunction(lambda: SizeClass.objects.order_by("rank").first())
     valid_from = factory.LazyFunction(date.today)
+
+
+# --- Partners ---------------------------------------------------------------------------------
+
+
+class PartnerOrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "partners.PartnerOrganisation"
+
+    name = factory.Sequence(lambda n: f"Bank Mitra {n}")
+    kind = "bank"
+
+
+class PartnerUserFactory(UserFactory):
+    role = User.Role.PARTNER
+
+
+class PartnerMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "partners.PartnerMember"
+
+    user = factory.SubFactory(PartnerUserFactory)
+    partner = factory.SubFactory(PartnerOrganisationFactory)

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('manufacturers', '0002_quotes_and_local_content'),
-        ('partners', '0003_partner_members'),
+        ('partners', '0004_webhooks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
