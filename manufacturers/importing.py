@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.audit import AuditDoor, acting
+from accounts.events import REQUIREMENT_PUBLISHED, publish_many
 from suppliers.fields import Kind
 from suppliers.importing.csv_common import (
     CREATED,
@@ -306,6 +307,8 @@ def _create_many(todo: list[tuple[RequirementRowResult, dict[str, Any], Requirem
     for result, _data, requirement in todo:
         result.outcome = CREATED
         batched(requirement.pk)
+    # Published without requirement_publish: announce them as it would (partners' webhooks).
+    publish_many(REQUIREMENT_PUBLISHED, [{"requirement_id": item[2].pk} for item in todo])
 
 
 def import_requirements_file(path: Path | str) -> RequirementImportReport:

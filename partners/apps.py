@@ -14,11 +14,12 @@ class PartnersConfig(AppConfig):
 
         personal_data_export.connect(privacy.export_personal_data, dispatch_uid="partners.privacy")
         # Business events fan out to the partners' webhook endpoints that picked them.
-        from accounts.events import domain_event
+        from accounts.events import domain_event, domain_events
 
-        from .webhooks.services import on_domain_event
+        from .webhooks.services import on_domain_event, on_domain_events
 
         domain_event.connect(on_domain_event, dispatch_uid="partners.webhooks")
+        domain_events.connect(on_domain_events, dispatch_uid="partners.webhooks_bulk")
         # Members of an active industry association import their UMKM lists in the browser.
         from suppliers.importing.access import IMPORT_ACCESS, IMPORT_CREATED
 

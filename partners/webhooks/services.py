@@ -143,18 +143,32 @@ def _deliver(event: WebhookEvent, endpoints: Iterable[WebhookEndpoint]) -> list[
     return deliveries
 
 
-@transaction.atomic
-def webhook_event_fan_out(*, name: str, data: dict[str, Any]) -> list[WebhookDelivery]:
-    """The event and one delivery per endpoint that picked it, in one transaction."""
-    endpoints = list(
+def _subscribed(name: str) -> list[WebhookEndpoint]:
+    return list(
         WebhookEndpoint.objects.filter(
             is_active=True, partner__is_active=True, events__contains=[name]
         ).select_related("partner")
     )
+
+
+@transaction.atomic
+def webhook_event_fan_out(*, name: str, data: dict[str, Any]) -> list[WebhookDelivery]:
+    """The event and one delivery per endpoint that picked it, in one transaction."""
+    return webhook_events_fan_out(name=name, items=[data])
+
+
+@transaction.atomic
+def webhook_events_fan_out(*, name: str, items: list[dict[str, Any]]) -> list[WebhookDelivery]:
+    """Many events of one kind (a bulk import): the endpoints are looked up once, and nothing
+    is written when none picked the event."""
+    endpoints = _subscribed(name)
+    deliveries: list[WebhookDelivery] = []
     if not endpoints:
-        return []
-    event = WebhookEvent.objects.create(name=name, data=data)
-    return _deliver(event, endpoints)
+        return deliveries
+    for data in items:
+        event = WebhookEvent.objects.create(name=name, data=data)
+        deliveries.extend(_deliver(event, endpoints))
+    return deliveries
 
 
 @transaction.atomic
@@ -167,9 +181,16 @@ def webhook_test_send(*, endpoint: WebhookEndpoint) -> WebhookDelivery:
 
 def on_domain_event(sender, *, name: str, data: dict[str, Any], **kwargs) -> None:
     """``accounts.events.domain_event`` receiver (connected in ``PartnersConfig.ready``). It
-    runs after the business transaction committed: a failure here must not reach the request
-    whose work is already saved, so it is logged."""
+    runs inside the business transaction, so the event's deliveries are saved with the change
+    (an outbox: none lost to a crash after the commit, none for a change rolled back). A
+    failure of the fan-out itself rolls back only its own savepoint and is logged: the partner's
+    copy must not cost the user their work."""
+    on_domain_events(sender, name=name, items=[data])
+
+
+def on_domain_events(sender, *, name: str, items: list[dict[str, Any]], **kwargs) -> None:
+    """``accounts.events.domain_events`` receiver: the bulk form of ``on_domain_event``."""
     try:
-        webhook_event_fan_out(name=name, data=data)
+        webhook_events_fan_out(name=name, items=items)
     except Exception:
-        logger.exception("webhooks: fan-out of %s %s failed", name, data)
+        logger.exception("webhooks: fan-out of %s (%d events) failed", name, len(items))

@@ -231,7 +231,9 @@ def test_an_award_published_by_another_service_is_delivered_once_its_transaction
         _endpoint(receiver, QUOTATION_AWARDED)
         with transaction.atomic():
             publish(QUOTATION_AWARDED, quotation_id=quotation.pk)
-            assert not WebhookDelivery.objects.exists()  # nothing before the commit
+            # The delivery is saved with the award (an outbox row), sent only after the commit.
+            assert WebhookDelivery.objects.count() == 1
+            assert receiver.received == []
         assert _send_all() == ["delivered"]
 
     [request] = receiver.received
@@ -250,3 +252,22 @@ def test_an_event_rolled_back_is_never_sent(reference_data):
             publish(SUPPLIER_VERIFIED, supplier_id=supplier.pk)
             raise RuntimeError("rolled back")
     assert not WebhookEvent.objects.exists()
+
+
+def test_requirements_published_by_an_import_are_announced_like_any_other(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    from manufacturers.models import Requirement
+    from tests.factories import ManufacturerFactory
+    from tests.manufacturers.test_import import _good_rows, _run, _write
+
+    ManufacturerFactory(name="PT Garuda Motor")
+    with Receiver() as receiver:
+        _endpoint(receiver, REQUIREMENT_PUBLISHED)
+        with django_capture_on_commit_callbacks(execute=True):
+            output, error = _run(_write(tmp_path, _good_rows()))
+        assert error is None, output
+        assert _send_all() == ["delivered"] * 3
+
+    announced = {request.json["data"]["requirement"]["id"] for request in receiver.received}
+    assert announced == set(Requirement.objects.open().values_list("pk", flat=True))
