@@ -118,9 +118,7 @@ def thread_mark_read(
     """The user has seen the thread up to message ``up_to`` (default: its newest message).
     Never moves backwards (an older page reloaded later does not bring messages back)."""
     if up_to is None:
-        up_to = (
-            Message.objects.filter(introduction=introduction).aggregate(m=Max("pk"))["m"] or 0
-        )
+        up_to = Message.objects.filter(introduction=introduction).aggregate(m=Max("pk"))["m"] or 0
     with transaction.atomic():
         state, _created = ThreadReadState.objects.get_or_create(
             introduction=introduction, user=user
@@ -154,12 +152,15 @@ def _email_one(*, introduction: Introduction, reader: User, side: str, now: date
         if state.last_emailed_at and state.last_emailed_at > now - EMAIL_AT_MOST_EVERY:
             return False
         floor = max(state.last_read_message_id, state.emailed_up_to_message_id)
-        unread = Message.objects.filter(introduction=introduction, pk__gt=floor).exclude(
-            side=side
-        )
+        unread = Message.objects.filter(introduction=introduction, pk__gt=floor).exclude(side=side)
         if not unread.filter(created_at__lte=now - UNREAD_EMAIL_AFTER).exists():
             return False
-        summary = unread.aggregate(count=Count("pk"), last=Max("pk"))
+        # The e-mail tells how many are unread in all, not only since the last e-mail.
+        summary = (
+            Message.objects.filter(introduction=introduction, pk__gt=state.last_read_message_id)
+            .exclude(side=side)
+            .aggregate(count=Count("pk"), last=Max("pk"))
+        )
         requirement = introduction.requirement
         other = (
             introduction.supplier.legal_name

@@ -26,9 +26,7 @@ OVERVIEW_PAGE_SIZE = 50
 
 def _party_introduction(request: HttpRequest, pk: int) -> tuple[Introduction, str]:
     introduction = get_object_or_404(
-        Introduction.objects.select_related(
-            "requirement", "requirement__manufacturer", "supplier"
-        ),
+        Introduction.objects.select_related("requirement", "requirement__manufacturer", "supplier"),
         pk=pk,
     )
     side = selectors.thread_side(request.user, introduction)
@@ -73,9 +71,7 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
         status = 400
     messages_ = list(selectors.thread_messages(introduction))
     read_up_to = selectors.read_up_to(request.user, introduction)
-    first_unread = next(
-        (m.pk for m in messages_ if m.pk > read_up_to and m.side != side), None
-    )
+    first_unread = next((m.pk for m in messages_ if m.pk > read_up_to and m.side != side), None)
     if messages_:
         services.thread_mark_read(
             introduction=introduction, user=request.user, up_to=messages_[-1].pk
