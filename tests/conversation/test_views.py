@@ -227,6 +227,8 @@ def test_unread_messages_show_in_the_header_the_centre_and_the_list_until_read(
 
     centre = client.get(reverse("notifications")).content.decode()
     assert 'data-testid="unread-messages">2<' in centre
+    # The badge adds them to the unread notification (the introduction request).
+    assert 'data-testid="unread-count">3<' in centre
     assert 'data-testid="unread-thread"' in centre
     assert reverse("introductions:thread", args=[accepted.pk]) in centre
     listing = client.get(reverse("introductions:list")).content.decode()
@@ -239,6 +241,7 @@ def test_unread_messages_show_in_the_header_the_centre_and_the_list_until_read(
 
     centre = client.get(reverse("notifications")).content.decode()
     assert 'data-testid="unread-messages"' not in centre
+    assert 'data-testid="unread-count">1<' in centre
     assert 'data-testid="unread-thread"' not in centre
     # The writer never had anything unread.
     client.force_login(pair.buyer)
