@@ -129,7 +129,9 @@ def test_buyer_writes_umkm_answers_with_a_file_and_the_unread_badges_clear(
     screenshot(phone_page, "conversation-4-umkm-phone")
 
 
-def test_the_conversation_pages_are_accessible_on_a_phone_and_a_desktop(browser, live_server):
+def test_the_conversation_pages_are_accessible_on_a_phone_and_a_desktop(
+    browser, live_server, screenshot
+):
     buyer = ManufacturerMemberFactory(user__preferred_language="en").user
     requirement = make_requirement(
         manufacturer=buyer.manufacturer_membership.manufacturer, published_at=timezone.now()
@@ -154,4 +156,6 @@ def test_the_conversation_pages_are_accessible_on_a_phone_and_a_desktop(browser,
             response = page.goto(path)
             assert response.status == 200, path
             assert_accessible(page, f"{path} at {viewport['width']} px")
+            slug = "-".join(part for part in path.split("/") if part and not part.isdigit())
+            screenshot(page, f"{user.role}-{slug}-{viewport['width']}")
             context.close()
