@@ -54,10 +54,11 @@ def _unread_messages(user: User) -> QuerySet[Message]:
     if not user.is_authenticated:
         return Message.objects.none()
     mine = Q(pk__in=[])
-    supplier_membership = getattr(user, "supplier_membership", None)
+    # Only the membership the role can have is looked up: this runs on every page's header.
+    supplier_membership = getattr(user, "supplier_membership", None) if user.is_umkm else None
     if supplier_membership:
         mine |= Q(introduction__supplier_id=supplier_membership.supplier_id, side=Side.BUYER)
-    buyer_membership = getattr(user, "manufacturer_membership", None)
+    buyer_membership = getattr(user, "manufacturer_membership", None) if user.is_buyer else None
     if buyer_membership:
         mine |= Q(
             introduction__requirement__manufacturer_id=buyer_membership.manufacturer_id,

@@ -269,3 +269,21 @@ def test_the_buyer_sees_a_whatsapp_link_the_umkm_does_not(client, pair, accepted
     assert 'href="https://wa.me/6281234567890?text=' in page
     page = as_user(client, pair.umkm).get(url).content.decode()
     assert "wa.me" not in page
+
+
+def test_the_header_badge_costs_three_queries_whatever_shows_it(
+    pair, accepted, django_assert_max_num_queries
+):
+    from django.test import RequestFactory
+
+    from introductions.conversation.context import unread_messages
+
+    services.message_send(introduction=accepted, by=pair.buyer, body="satu")
+    request = RequestFactory().get("/")
+    request.user = pair.umkm
+    context = unread_messages(request)
+    # The notifications, the firm membership (the header's navigation looks it up anyway), the
+    # messages: each once.
+    with django_assert_max_num_queries(3):
+        assert str(context["nav_unread_total"]) == "2"  # the request notification + 1 message
+        assert str(context["nav_unread_messages"]) == "1"
