@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "introductions.conversation.context.unread_messages",
             ],
         },
     },
@@ -295,6 +296,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "introductions-expire": {
         "task": "introductions.tasks.expire_introductions",
         "schedule": crontab(minute=5),
+    },
+    # Conversation messages unread after 15 minutes: one e-mail per reader and thread (at most
+    # hourly); every 5 minutes, so a message waits 15 to 20 minutes.
+    "introductions-unread-messages": {
+        "task": "introductions.tasks.send_unread_message_emails",
+        "schedule": crontab(minute="*/5"),
     },
     "introductions-weekly-digests": {
         "task": "introductions.tasks.send_weekly_digests",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Introduction,
@@ -26,11 +28,28 @@ class IntroductionEventInline(admin.TabularInline):
 @admin.register(Introduction)
 class IntroductionAdmin(admin.ModelAdmin):
     # Read-only: transitions go through the services so the history and e-mails stay complete.
-    list_display = ("requirement", "supplier", "direction", "status", "requested_at", "expires_at")
+    list_display = (
+        "requirement",
+        "supplier",
+        "direction",
+        "status",
+        "requested_at",
+        "expires_at",
+        "message_count",
+    )
+    # The conversation's size, never its content: messages are private to the two firms.
+    readonly_fields = ("message_count",)
     list_filter = ("status", "direction")
     search_fields = ("requirement__reference", "requirement__title", "supplier__legal_name")
     list_select_related = ("requirement", "supplier")
     inlines = [IntroductionEventInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_message_count=Count("messages"))
+
+    @admin.display(description=_("messages"), ordering="_message_count")
+    def message_count(self, obj: Introduction) -> int:
+        return obj._message_count
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -19,10 +19,12 @@ from matchmaking.services import rescore_everything
 from suppliers.models import PartnershipPattern, SizeClass, Supplier, SupplierMember
 
 from . import partnerships, services
+from .conversation import services as conversation
 from .models import (
     INTRODUCTION_TTL,
     Introduction,
     IntroductionEvent,
+    Message,
     Partnership,
     PartnershipEvent,
 )
@@ -35,6 +37,15 @@ DECLINE_REASONS = (
     "Kapasitas kami penuh sampai kuartal depan.",
     "Spesifikasi material belum bisa kami penuhi.",
     "Lokasi pengiriman terlalu jauh untuk volume ini.",
+)
+
+
+# A short exchange after acceptance: (side, text), buyer first.
+CONVERSATION = (
+    ("buyer", "Terima kasih sudah menerima. Bisa kirim penawaran harga untuk 5.000 unit?"),
+    ("supplier", "Bisa, Pak/Bu. Penawaran kami kirim minggu ini, termasuk jadwal sampel."),
+    ("buyer", "Baik. Mohon sertakan juga sertifikat material."),
+    ("supplier", "Siap, kami lampirkan bersama penawaran."),
 )
 
 
@@ -134,6 +145,22 @@ def _partnership(
     return partnership
 
 
+def _converse(
+    rng: random.Random, introduction: Introduction, buyer: User, owner: User, start
+) -> None:
+    """A few messages, spread over the days after acceptance, read by both sides."""
+    length = rng.randint(2, len(CONVERSATION))
+    at = start
+    for side, text in CONVERSATION[:length]:
+        message = conversation.message_send(
+            introduction=introduction, by=buyer if side == "buyer" else owner, body=text
+        )
+        at += timedelta(hours=rng.randint(2, 30))
+        Message.objects.filter(pk=message.pk).update(created_at=at)
+    for user in (buyer, owner):
+        conversation.thread_mark_read(introduction=introduction, user=user)
+
+
 def _moved_up(partnership: Partnership, by: User) -> bool:
     """Naik kelas: the supplier was one size class smaller when the partnership started (the
     demo's suppliers keep their seeded class, so a second seed changes nothing)."""
@@ -190,6 +217,8 @@ def seed_introductions(*, rng: random.Random, stdout, demo_supplier: Supplier | 
             services.introduction_accept(introduction=introduction, by=owner)
             _backdate(introduction, requested, decided)
             counts["accepted"] += 1
+            if rng.random() < 0.6:
+                _converse(rng, introduction, buyer, owner, decided)
             if rng.random() < 0.75:
                 introduction.refresh_from_db()
                 first = not supplier.size_records.exists()

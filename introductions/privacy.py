@@ -3,9 +3,10 @@
 
 Introductions and partnerships belong to the two firms and to the ministry's statistics: they
 stay. What the person wrote in them goes: the message of a request they sent, the reason of a
-decline they gave, the notes of the events they caused, and partnership notes or reasons for
-ending they were the last to write. The rows keep pointing at the person's account, which
-becomes an anonymous placeholder ("Deleted user").
+decline they gave, the notes of the events they caused, partnership notes or reasons for
+ending they were the last to write, and the texts and files of their conversation messages.
+The rows keep pointing at the person's account, which becomes an anonymous placeholder
+("Deleted user").
 """
 
 from __future__ import annotations
@@ -20,7 +21,14 @@ from accounts.audit import Entry, audit_records, current_actor
 from accounts.export import ExportPart
 from accounts.models import AuditRecord, User
 
-from .models import Introduction, IntroductionEvent, Partnership, PartnershipEvent
+from .models import (
+    Introduction,
+    IntroductionEvent,
+    Message,
+    MessageAttachment,
+    Partnership,
+    PartnershipEvent,
+)
 
 # Partnership fields that hold free text someone wrote.
 FREE_TEXT = ("notes", "ended_reason")
@@ -122,14 +130,46 @@ def _introduction_row(introduction: Introduction, user: User) -> dict[str, Any]:
     }
 
 
+def _messages_part(user: User) -> list[ExportPart]:
+    """The messages the person wrote (the other firm's stay out: they are about other people)."""
+    messages = Message.objects.filter(sender=user).prefetch_related("attachments").order_by("pk")
+    rows = [
+        {
+            "id": message.pk,
+            "introduction_id": message.introduction_id,
+            "sent_at": message.created_at,
+            "message": message.body,
+            "files": ", ".join(a.original_name for a in message.attachments.all()),
+        }
+        for message in messages
+    ]
+    if not rows:
+        return []
+    files = [
+        (f"{a.pk}-{a.original_name}", a.file)
+        for message in messages
+        for a in message.attachments.all()
+        if a.file
+    ]
+    return [
+        ExportPart(
+            "conversation_messages",
+            _("The messages you wrote in the conversations of accepted introductions."),
+            rows,
+            files,
+        )
+    ]
+
+
 def export_personal_data(sender, *, user: User, **kwargs) -> list[ExportPart]:
+    conversation = _messages_part(user)
     introductions = list(
         Introduction.objects.filter(_firm_condition(user))
         .select_related("requirement", "requirement__manufacturer", "supplier")
         .order_by("pk")
     )
     if not introductions:
-        return []
+        return conversation
     partnerships = Partnership.objects.filter(introduction__in=introductions).select_related(
         "pattern"
     )
@@ -161,6 +201,7 @@ def export_personal_data(sender, *, user: User, **kwargs) -> list[ExportPart]:
                 for p in partnerships.order_by("pk")
             ],
         ),
+        *conversation,
     ]
 
 
@@ -200,3 +241,9 @@ def erase_personal_data(sender, *, user: User, **kwargs) -> None:
     )
     IntroductionEvent.objects.filter(actor=user).exclude(note="").update(note="")
     _erase_partnership_texts(user)
+    # Conversation messages: the text and the files go, the message stays as a trace that
+    # something was said (the counts the ministry sees do not change).
+    Message.objects.filter(sender=user).exclude(body="").update(body="")
+    for attachment in MessageAttachment.objects.filter(message__sender=user):
+        attachment.file.delete(save=False)
+        attachment.delete()

@@ -10,6 +10,7 @@ import logging
 from celery import shared_task
 
 from . import digests, services
+from .conversation import services as conversation
 
 logger = logging.getLogger(__name__)
 
@@ -28,4 +29,11 @@ def expire_introductions() -> dict[str, int]:
 def send_weekly_digests() -> int:
     count = digests.digests_send()
     logger.info("send_weekly_digests: %s digests queued", count)
+    return count
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=240, time_limit=300)
+def send_unread_message_emails() -> int:
+    count = conversation.unread_message_emails_send()
+    logger.info("send_unread_message_emails: %s e-mails queued", count)
     return count

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .conversation import views as conversation
 
 app_name = "introductions"
 
@@ -21,6 +22,9 @@ urlpatterns = [
         views.introduction_attachment,
         name="attachment",
     ),
+    path("<int:pk>/messages/", conversation.thread, name="thread"),
+    path("<int:pk>/messages/files/<int:file_pk>/", conversation.message_file, name="message_file"),
+    path("conversations/", conversation.conversation_overview, name="conversations"),
     path("<int:pk>/partnership/", views.partnership_start, name="partnership_start"),
     path("partnerships/<int:pk>/", views.partnership_detail, name="partnership"),
 ]

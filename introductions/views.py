@@ -23,6 +23,7 @@ from suppliers.models import PartnershipPattern
 from suppliers.storage import Download, private_file_response
 
 from . import partnerships, selectors, services
+from .conversation import selectors as conversation_selectors
 from .forms import DeclineForm, IntroductionMessageForm, PartnershipForm
 from .models import Introduction, Partnership
 from .privacy import accepted_contacts_read
@@ -59,6 +60,9 @@ def _form_errors(form, exc: ValidationError) -> None:
 @login_required
 def introduction_list(request: HttpRequest) -> HttpResponse:
     items = list(selectors.introductions_for_user(request.user).select_related("partnership"))
+    unread = conversation_selectors.unread_by_introduction(request.user)
+    for item in items:
+        item.unread_messages = unread.get(item.pk, 0)
     waiting = [i for i in items if i.is_requested and selectors.can_answer(request.user, i)]
     others = [i for i in items if i not in waiting]
     return render(request, "introductions/list.html", {"waiting": waiting, "others": others})
@@ -177,7 +181,12 @@ def introduction_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else [],
         "attachments": list(requirement.attachments.all()) if accepted else [],
         "partnership": Partnership.objects.filter(introduction=introduction).first(),
+        "thread_side": conversation_selectors.thread_side(user, introduction),
     }
+    if accepted:
+        context["unread_messages"] = conversation_selectors.unread_count(user, introduction)
+        # Administrators see how much the firms talk, never what they say.
+        context["message_count"] = introduction.messages.count()
     if accepted:
         # Contact cards shown: the audit trail records whose contacts this person saw.
         accepted_contacts_read(

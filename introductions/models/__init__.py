@@ -1,4 +1,5 @@
-"""Introductions (double opt-in), partnerships, quotations and the dated size-class history.
+"""Introductions (double opt-in), partnerships, quotations, conversations and the dated
+size-class history.
 
 One module per part of the journey; everything is importable from ``introductions.models``.
 """
@@ -12,13 +13,17 @@ from .introduction import (
     PartnershipEvent,
     SupplierSizeRecord,
 )
+from .message import MESSAGE_MAX_LENGTH, Message, MessageAttachment, ThreadReadState
 from .quotation import Quotation, QuotationFile, QuotationRevision, QuotationTier
 
 __all__ = [
     "INTRODUCTION_TTL",
+    "MESSAGE_MAX_LENGTH",
     "REMINDER_AFTER",
     "Introduction",
     "IntroductionEvent",
+    "Message",
+    "MessageAttachment",
     "Partnership",
     "PartnershipEvent",
     "Quotation",
@@ -26,4 +31,5 @@ __all__ = [
     "QuotationRevision",
     "QuotationTier",
     "SupplierSizeRecord",
+    "ThreadReadState",
 ]
