@@ -24,7 +24,7 @@ from suppliers.storage import Download, private_file_response
 from . import selectors
 from .models import Introduction, Partnership, Quotation, QuotationFile
 from .quotation_forms import AwardForm, QuotationForm
-from .quotations import access, compare, services
+from .quotations import access, award, compare, services
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -255,7 +255,7 @@ def quotation_award(request: HttpRequest, requirement_pk: int) -> HttpResponse:
     form = AwardForm(request.POST, quotation_ids=live_ids)
     if form.is_valid():
         try:
-            partnerships = services.quotation_award(
+            partnerships = award.quotation_award(
                 requirement=requirement,
                 by=request.user,
                 awards=form.awards(),
@@ -294,7 +294,7 @@ def quotation_round_close(request: HttpRequest, requirement_pk: int) -> HttpResp
             cancel_url=reverse("introductions:quotation_compare", args=[requirement_pk]),
         )
     try:
-        told = services.quotation_round_close(requirement=requirement, by=request.user)
+        told = award.quotation_round_close(requirement=requirement, by=request.user)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
