@@ -183,8 +183,9 @@ class QuotationForm(forms.Form):
                 continue
             tiers.append((quantity, price))
         certificate_id = data.get("local_content_certificate")
-        if self.errors:
-            return data
+        base = ("unit_price_idr", "minimum_order", "lead_time_days", "valid_until")
+        if any(data.get(name) is None for name in base):
+            return data  # the offer's rules need these; their own messages are already shown
         offer = Offer(
             unit_price_idr=data["unit_price_idr"],
             minimum_order=data["minimum_order"],
@@ -198,7 +199,8 @@ class QuotationForm(forms.Form):
         for name, messages in offer_errors(offer, supplier=self.supplier, today=self.today).items():
             for message in messages:
                 self.add_error(name if name in self.fields else "tier_quantity_1", message)
-        data["offer"] = offer
+        if not self.errors:
+            data["offer"] = offer
         return data
 
 
