@@ -81,3 +81,12 @@ def offer(**changes) -> Offer:
     }
     values.update(changes)
     return Offer(**values)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Messages are asserted in English; pages still follow each user's own language.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
