@@ -229,6 +229,19 @@ def quotation_round_close(*, requirement: Requirement, by: User) -> int:
     _assert_buyer(by, requirement)
     if not requirement.is_open:
         raise ValidationError(_("The requirement is not open."), code="not_open")
+    told = _tell_not_chosen(requirement, by=by)
+    awarded = Quotation.objects.filter(
+        requirement=requirement, status=Quotation.Status.AWARDED
+    ).exists()
+    requirement_services.requirement_close(
+        requirement=requirement,
+        by=by,
+        reason=Requirement.CloseReason.AWARDED if awarded else Requirement.CloseReason.CANCELLED,
+    )
+    return told
+
+
+def _tell_not_chosen(requirement: Requirement, *, by: User | None) -> int:
     now = timezone.now()
     others = list(
         Quotation.objects.select_for_update(of=("self",))
@@ -249,12 +262,20 @@ def quotation_round_close(*, requirement: Requirement, by: User) -> int:
                 email_template="quotation_not_awarded",
                 key=f"quotation:{quotation.pk}:not-awarded:user:{user.pk}",
             )
-    awarded = Quotation.objects.filter(
-        requirement=requirement, status=Quotation.Status.AWARDED
-    ).exists()
-    requirement_services.requirement_close(
-        requirement=requirement,
-        by=by,
-        reason=Requirement.CloseReason.AWARDED if awarded else Requirement.CloseReason.CANCELLED,
-    )
     return len(others)
+
+
+def quotations_settle_closed(*, requirement_id: int) -> int:
+    """A requirement closed by any door (its page, the API, the nightly expiry) ends its round:
+    the quotations still under consideration are told, as when the buyer closes the round."""
+    requirement = (
+        Requirement.objects.select_related("manufacturer").filter(pk=requirement_id).first()
+    )
+    if requirement is None or not requirement.is_closed:
+        return 0
+    with transaction.atomic():
+        return _tell_not_chosen(requirement, by=None)
+
+
+def on_requirement_changed(sender, requirement_id: int, **kwargs) -> None:
+    quotations_settle_closed(requirement_id=requirement_id)

@@ -355,3 +355,23 @@ def test_closing_the_round_tells_the_others_politely_in_their_language(round_):
     assert requirement.is_closed and requirement.close_reason == "awarded"
     with pytest.raises(ValidationError):
         submit(round_.second, round_.second_user)  # decided: no revision
+
+
+def test_closing_the_requirement_from_its_own_page_ends_the_round_too(round_):
+    from manufacturers import services as requirement_services
+
+    winner = submit(round_.first, round_.pair.umkm)
+    other = submit(round_.second, round_.second_user)
+    quotation_award(requirement=round_.requirement, by=round_.buyer, awards={winner.pk: 10_000})
+
+    requirement_services.requirement_close(
+        requirement=round_.requirement, by=round_.buyer, reason="awarded"
+    )
+
+    other.refresh_from_db()
+    winner.refresh_from_db()
+    assert other.status == Quotation.Status.NOT_AWARDED and other.decided_by is None
+    assert winner.status == Quotation.Status.AWARDED
+    assert OutboxEmail.objects.filter(
+        template="quotation_not_awarded", recipient=round_.second_user.email
+    ).exists()
