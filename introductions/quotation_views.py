@@ -248,9 +248,11 @@ def quotation_shortlist(request: HttpRequest, pk: int) -> HttpResponse:
 def quotation_award(request: HttpRequest, requirement_pk: int) -> HttpResponse:
     requirement = _buyer_requirement(request, requirement_pk)
     live_ids = list(
-        Quotation.objects.filter(requirement=requirement, status__in=access.LIVE).values_list(
-            "pk", flat=True
-        )
+        Quotation.objects.filter(
+            requirement=requirement,
+            status__in=access.LIVE,
+            introduction__status__in=Introduction.OPEN_STATUSES,
+        ).values_list("pk", flat=True)
     )
     form = AwardForm(request.POST, quotation_ids=live_ids)
     if form.is_valid():

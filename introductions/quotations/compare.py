@@ -16,7 +16,7 @@ from manufacturers.models import Requirement
 from matchmaking.explain import explain, names
 from matchmaking.models import Match
 
-from ..models import Quotation, QuotationRevision
+from ..models import Introduction, Quotation, QuotationRevision
 from .access import LIVE, is_sealed, quotations_for_requirement
 from .rules import price_for, total_for
 
@@ -43,7 +43,11 @@ class Row:
 
     @property
     def live(self) -> bool:
-        return self.quotation.status in LIVE
+        # A declined, expired or withdrawn introduction takes its quotation out of the running.
+        return (
+            self.quotation.status in LIVE
+            and self.quotation.introduction.status in Introduction.OPEN_STATUSES
+        )
 
     @property
     def on_time(self) -> bool:

@@ -182,6 +182,9 @@ def test_two_umkm_quote_the_buyer_compares_and_awards_one_and_the_partnership_sh
     check_accessible(browser, live_server, buyer, compare_url, phone_size)
     submit_url = reverse("introductions:quotation_submit", args=[first_intro.pk])
     check_accessible(browser, live_server, first_user, submit_url, phone_size)
+    second_quotation = Quotation.objects.get(supplier=second)
+    quotation_url = reverse("introductions:quotation", args=[second_quotation.pk])
+    check_accessible(browser, live_server, buyer, quotation_url, phone_size)
 
     # The buyer shortlists and awards the first, the whole annual volume.
     page.locator(

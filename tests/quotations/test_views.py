@@ -246,3 +246,20 @@ def test_the_introduction_and_requirement_pages_link_to_quotations(client, round
     requirement_url = reverse("manufacturers:requirement_detail", args=[round_.requirement.pk])
     requirement_page = get_as(client, round_.buyer, requirement_url).content.decode()
     assert "Compare quotations (2)" in requirement_page
+
+
+def test_a_quotation_whose_interest_was_declined_is_out_of_the_award(client, pair):
+    from introductions import services as intro
+
+    Requirement.objects.filter(pk=pair.requirement.pk).update(quotes_open=True)
+    interest = intro.introduction_express_interest(
+        requirement=pair.requirement, supplier=pair.supplier, by=pair.umkm
+    )
+    quotation_submit(introduction=interest, by=pair.umkm, offer=offer())
+    url = reverse("introductions:quotation_compare", args=[pair.requirement.pk])
+    assert 'data-testid="award-row"' in get_as(client, pair.buyer, url).content.decode()
+
+    intro.introduction_decline(introduction=interest, by=pair.buyer)
+
+    page = get_as(client, pair.buyer, url).content.decode()
+    assert 'data-testid="quotation-card"' in page and 'data-testid="award-row"' not in page
