@@ -35,7 +35,7 @@ from ..partnerships import supplier_size_record
 from ..selectors import supplier_users
 from .access import LIVE
 from .rules import price_for
-from .services import _assert_buyer, _assert_unsealed, _params, _quotation_path
+from .services import assert_buyer, assert_unsealed, notice_params, quotation_path
 
 
 def _advance_partnership(
@@ -122,8 +122,8 @@ def quotation_award(
         .select_related("manufacturer")
         .get(pk=requirement.pk)
     )
-    _assert_buyer(by, requirement)
-    _assert_unsealed(requirement)
+    assert_buyer(by, requirement)
+    assert_unsealed(requirement)
     if not requirement.is_open:
         raise ValidationError(_("The requirement is not open."), code="not_open")
     awards = {int(pk): int(quantity) for pk, quantity in awards.items() if quantity}
@@ -199,7 +199,7 @@ def quotation_award(
         quotation.decided_at = timezone.now()
         quotation.decided_by = by
         quotation.save()
-        params = {**_params(quotation), "quantity": quantity, "value": value}
+        params = {**notice_params(quotation), "quantity": quantity, "value": value}
         for user in supplier_users(quotation.supplier):
             notify(
                 user=user,
@@ -226,7 +226,7 @@ def quotation_round_close(*, requirement: Requirement, by: User) -> int:
         .select_related("manufacturer")
         .get(pk=requirement.pk)
     )
-    _assert_buyer(by, requirement)
+    assert_buyer(by, requirement)
     if not requirement.is_open:
         raise ValidationError(_("The requirement is not open."), code="not_open")
     told = _tell_not_chosen(requirement, by=by)
@@ -257,8 +257,8 @@ def _tell_not_chosen(requirement: Requirement, *, by: User | None) -> int:
             notify(
                 user=user,
                 kind="quotation_not_awarded",
-                params=_params(quotation),
-                url=_quotation_path(quotation),
+                params=notice_params(quotation),
+                url=quotation_path(quotation),
                 email_template="quotation_not_awarded",
                 key=f"quotation:{quotation.pk}:not-awarded:user:{user.pk}",
             )

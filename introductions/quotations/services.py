@@ -1,4 +1,4 @@
-"""Quotations: submit and revise, withdraw, shortlist, award (split volume) and close the round.
+"""Quotations: submit and revise, withdraw, shortlist (the award and the round's close: ``award``).
 
 submitted ⇄ shortlisted → awarded | not awarded; submitted/shortlisted → withdrawn → submitted
 (quoting again). Every submission is a new QuotationRevision (the old ones are kept). Award
@@ -38,7 +38,7 @@ from .rules import MAX_FILES, Offer, offer_errors
 # --- shared -----------------------------------------------------------------------------------
 
 
-def _params(quotation: Quotation) -> dict[str, Any]:
+def notice_params(quotation: Quotation) -> dict[str, Any]:
     requirement = quotation.requirement
     return {
         "buyer": requirement.manufacturer.name,
@@ -47,11 +47,11 @@ def _params(quotation: Quotation) -> dict[str, Any]:
     }
 
 
-def _compare_path(requirement: Requirement) -> str:
+def compare_path(requirement: Requirement) -> str:
     return reverse("introductions:quotation_compare", args=[requirement.pk])
 
 
-def _quotation_path(quotation: Quotation) -> str:
+def quotation_path(quotation: Quotation) -> str:
     return reverse("introductions:quotation", args=[quotation.pk])
 
 
@@ -63,12 +63,12 @@ def _lock_quotation(quotation: Quotation) -> Quotation:
     )
 
 
-def _assert_buyer(user: User, requirement: Requirement) -> None:
+def assert_buyer(user: User, requirement: Requirement) -> None:
     if not is_buyer_member(user, requirement):
         raise PermissionDenied(_("Only the buyer who posted the requirement can do this."))
 
 
-def _assert_unsealed(requirement: Requirement) -> None:
+def assert_unsealed(requirement: Requirement) -> None:
     if is_sealed(requirement):
         raise ValidationError(
             _("The quotations are sealed until the quotation deadline."), code="sealed"
@@ -189,13 +189,13 @@ def quotation_submit(
         )
 
     kind = "quotation_submitted" if revision.number == 1 else "quotation_revised"
-    params = {**_params(quotation), "revision": revision.number}
+    params = {**notice_params(quotation), "revision": revision.number}
     for user in buyer_users(quotation.requirement):
         notify(
             user=user,
             kind=kind,
             params=params,
-            url=_compare_path(quotation.requirement),
+            url=compare_path(quotation.requirement),
             email_template=kind,
             key=f"quotation-revision:{revision.pk}:user:{user.pk}",
         )
@@ -219,8 +219,8 @@ def quotation_withdraw(*, quotation: Quotation, by: User) -> Quotation:
         notify(
             user=user,
             kind="quotation_withdrawn",
-            params=_params(quotation),
-            url=_compare_path(quotation.requirement),
+            params=notice_params(quotation),
+            url=compare_path(quotation.requirement),
             key=f"quotation:{quotation.pk}:withdrawn:{quotation.decided_at.isoformat()}:{user.pk}",
         )
     return quotation
@@ -232,8 +232,8 @@ def quotation_withdraw(*, quotation: Quotation, by: User) -> Quotation:
 @transaction.atomic
 def quotation_shortlist(*, quotation: Quotation, by: User, shortlisted: bool = True) -> Quotation:
     quotation = _lock_quotation(quotation)
-    _assert_buyer(by, quotation.requirement)
-    _assert_unsealed(quotation.requirement)
+    assert_buyer(by, quotation.requirement)
+    assert_unsealed(quotation.requirement)
     if quotation.status not in LIVE:
         raise ValidationError(
             _("Only a quotation still under consideration can be shortlisted."), code="not_live"
