@@ -87,6 +87,13 @@ NOTIFICATION_TEXTS = {
     "intro_expired": _("The introduction about “{requirement}” expired without an answer."),
     "intro_reminder": _("An introduction about “{requirement}” is waiting for your answer."),
     "partnership_updated": _("The partnership about “{requirement}” was updated."),
+    "quotation_submitted": _("{supplier} sent a quotation for “{requirement}”."),
+    "quotation_revised": _("{supplier} revised its quotation for “{requirement}”."),
+    "quotation_withdrawn": _("{supplier} withdrew its quotation for “{requirement}”."),
+    "quotation_awarded": _("{buyer} awarded you “{requirement}”: {quantity} units."),
+    "quotation_not_awarded": _(
+        "{buyer} chose another offer for “{requirement}” this time. Thank you for quoting."
+    ),
 }
 
 

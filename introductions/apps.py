@@ -15,3 +15,10 @@ class IntroductionsConfig(AppConfig):
         uid = "introductions.privacy"
         personal_data_export.connect(privacy.export_personal_data, dispatch_uid=uid)
         personal_data_erase.connect(privacy.erase_personal_data, dispatch_uid=uid)
+
+        # However a requirement closes, the UMKM still quoting on it are told.
+        from manufacturers.signals import requirement_changed
+
+        from .quotations.award import on_requirement_changed
+
+        requirement_changed.connect(on_requirement_changed, dispatch_uid="introductions.quotations")

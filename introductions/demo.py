@@ -227,6 +227,7 @@ def seed_introductions(*, rng: random.Random, stdout, demo_supplier: Supplier | 
                 if first and partnership.stage in ("contract", "active") and supplier.size_class_id:
                     counts["moved_up"] += rng.random() < 0.4 and _moved_up(partnership, buyer)
     services.introductions_expire(now=now)
+    _quotations()
     stdout.write(
         _(
             "Demo introductions requested: %(requested)d (accepted: %(accepted)d), "
@@ -235,3 +236,45 @@ def seed_introductions(*, rng: random.Random, stdout, demo_supplier: Supplier | 
         % counts
         + "\n"
     )
+
+
+def _quotations(limit: int = 8) -> None:
+    """Quotations on accepted introductions still without a partnership, so that the buyers'
+    comparison has something to show; a separate generator keeps the rest of the demo as it
+    was."""
+    from datetime import date
+
+    from django.core.exceptions import ValidationError
+
+    from .quotations import Offer, quotation_submit
+
+    rng = random.Random(13)
+    accepted = (
+        Introduction.objects.filter(
+            status=Introduction.Status.ACCEPTED,
+            partnership__isnull=True,
+            requirement__status=Requirement.Status.OPEN,
+        )
+        .select_related("requirement", "supplier")
+        .order_by("pk")[:limit]
+    )
+    for introduction in accepted:
+        requirement = introduction.requirement
+        price = rng.randrange(2_000, 60_000, 100)
+        minimum = max(100, requirement.annual_volume // 20 // 100 * 100)
+        try:
+            quotation_submit(
+                introduction=introduction,
+                by=_owner_of(introduction.supplier),
+                offer=Offer(
+                    unit_price_idr=price,
+                    minimum_order=minimum,
+                    lead_time_days=rng.choice([14, 21, 30, 45, 60]),
+                    valid_until=date.today() + timedelta(days=rng.choice([30, 45, 60])),
+                    tiers=[(minimum * 10, price * 9 // 10)],
+                    local_content_pct=rng.choice([None, 25, 35, 40, 55]),
+                    notes="Harga sudah termasuk kemasan standar.",
+                ),
+            )
+        except ValidationError:
+            continue  # a demo pair the rules refuse is simply left without a quotation

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import quotation_views, views
 from .conversation import views as conversation
 
 app_name = "introductions"
@@ -27,4 +27,36 @@ urlpatterns = [
     path("conversations/", conversation.conversation_overview, name="conversations"),
     path("<int:pk>/partnership/", views.partnership_start, name="partnership_start"),
     path("partnerships/<int:pk>/", views.partnership_detail, name="partnership"),
+    path("<int:pk>/quotation/", quotation_views.quotation_submit, name="quotation_submit"),
+    path("quotations/<int:pk>/", quotation_views.quotation_detail, name="quotation"),
+    path(
+        "quotations/<int:pk>/withdraw/",
+        quotation_views.quotation_withdraw,
+        name="quotation_withdraw",
+    ),
+    path(
+        "quotations/<int:pk>/shortlist/",
+        quotation_views.quotation_shortlist,
+        name="quotation_shortlist",
+    ),
+    path(
+        "quotations/<int:pk>/files/<int:file_pk>/",
+        quotation_views.quotation_file,
+        name="quotation_file",
+    ),
+    path(
+        "requirements/<int:requirement_pk>/quotations/",
+        quotation_views.quotation_compare,
+        name="quotation_compare",
+    ),
+    path(
+        "requirements/<int:requirement_pk>/quotations/award/",
+        quotation_views.quotation_award,
+        name="quotation_award",
+    ),
+    path(
+        "requirements/<int:requirement_pk>/quotations/close/",
+        quotation_views.quotation_round_close,
+        name="quotation_round_close",
+    ),
 ]

@@ -193,6 +193,18 @@ class RequirementForm(forms.Form):
         **_limits("min_local_content_pct"),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
+    quotes_open = forms.BooleanField(
+        label=_("Open to quotations"),
+        required=False,
+        help_text=_("UMKM that express interest may quote before you accept the introduction."),
+    )
+    quote_deadline = forms.DateTimeField(
+        label=_("Quotation deadline"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Optional. Until then you see who quoted, not the prices."),
+    )
     description = forms.CharField(
         label=_("Description"),
         required=False,

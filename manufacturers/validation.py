@@ -11,7 +11,7 @@ call it again, so no door can skip it. Every message is the form's, in the activ
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -114,6 +114,20 @@ def requirement_errors(
         and needed_by != _stored(requirement, "needed_by")
     ):
         _add(errors, "needed_by", [_("Choose a date from today on.")])
+
+    # A quotation deadline being set must be ahead, and before the part is needed.
+    deadline = data.get("quote_deadline")
+    if isinstance(deadline, datetime) and deadline != _stored(requirement, "quote_deadline"):
+        if deadline <= timezone.now():
+            _add(errors, "quote_deadline", [_("Choose a moment from now on.")])
+        elif (needed := needed_by or _stored(requirement, "needed_by")) and timezone.localdate(
+            deadline
+        ) > needed:
+            _add(
+                errors,
+                "quote_deadline",
+                [_("The quotation deadline must come before the needed-by date.")],
+            )
 
     def current(name: str) -> Any:
         return data[name] if name in data else _stored(requirement, name)

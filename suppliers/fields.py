@@ -38,10 +38,14 @@ class Kind(StrEnum):
     CODES = "codes"  # rows of a reference table, by their codes (many-to-many)
     CERTIFICATIONS = "certifications"  # certificates held: a code and an optional end date
     OWNER = "owner"  # the firm a record belongs to (set by the door, never by the data)
+    BOOLEAN = "boolean"  # yes or no
+    DATETIME = "datetime"  # a moment (ISO 8601 in the API)
 
 
 # Kinds stored in a column of the model's own table.
-SCALAR_KINDS = frozenset({Kind.TEXT, Kind.NUMBER, Kind.DATE, Kind.CHOICE, Kind.CODE})
+SCALAR_KINDS = frozenset(
+    {Kind.TEXT, Kind.NUMBER, Kind.DATE, Kind.CHOICE, Kind.CODE, Kind.BOOLEAN, Kind.DATETIME}
+)
 
 
 class Audience(StrEnum):

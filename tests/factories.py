@@ -252,3 +252,44 @@ class PartnerMemberFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(PartnerUserFactory)
     partner = factory.SubFactory(PartnerOrganisationFactory)
+
+
+# --- Quotations -------------------------------------------------------------------------------
+
+
+class QuotationFactory(factory.django.DjangoModelFactory):
+    """A quotation on an accepted introduction; its revisions come from QuotationRevisionFactory."""
+
+    class Meta:
+        model = "introductions.Quotation"
+
+    introduction = factory.SubFactory(IntroductionFactory, status="accepted")
+    requirement = factory.LazyAttribute(lambda o: o.introduction.requirement)
+    supplier = factory.LazyAttribute(lambda o: o.introduction.supplier)
+    status = "submitted"
+
+
+class QuotationRevisionFactory(factory.django.DjangoModelFactory):
+    """A revision with its minimum-order tier (pass ``tiers=[(qty, price), ...]`` for more)."""
+
+    class Meta:
+        model = "introductions.QuotationRevision"
+        skip_postgeneration_save = True
+
+    quotation = factory.SubFactory(QuotationFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    unit_price_idr = 5_000
+    minimum_order = 1_000
+    lead_time_days = 30
+    valid_until = factory.LazyFunction(lambda: date.today() + timedelta(days=60))
+    notes = ""
+
+    @factory.post_generation
+    def tiers(self, create, extracted, **kwargs):
+        if not create:
+            return
+        from introductions.models import QuotationTier
+
+        rows = [(self.minimum_order, self.unit_price_idr), *(extracted or [])]
+        for quantity, price in rows:
+            QuotationTier.objects.create(revision=self, min_quantity=quantity, unit_price_idr=price)

@@ -110,6 +110,10 @@ def _write_field(spec: Field) -> serializers.Field:
         )
     if spec.kind is Kind.DATE:
         return serializers.DateField(**optional)
+    if spec.kind is Kind.BOOLEAN:
+        return serializers.BooleanField(required=False)
+    if spec.kind is Kind.DATETIME:
+        return serializers.DateTimeField(**optional)
     raise ValueError(f"No API field for {spec.name} ({spec.kind})")
 
 
