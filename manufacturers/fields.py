@@ -19,7 +19,8 @@ OWNER = Audience.OWNER
 PRICE_MAX = 10**15  # a unit price in IDR; far above any real part, below the column's range
 
 # In the order of the API's representation. The import's header is a documented contract, so
-# ``min_local_content_pct`` (no column) is set through the form and the API only.
+# ``min_local_content_pct`` and ``local_content_required`` (no column) are set through the form
+# and the API only.
 REQUIREMENT = Definition(
     Requirement,
     (
@@ -84,6 +85,8 @@ REQUIREMENT = Definition(
             required=True,
         ),
         Field("min_local_content_pct", NUMBER, form=REQUIREMENT_FORM),
+        # Makes the minimum a hard matching rule; needs a minimum (``validation``).
+        Field("local_content_required", Kind.FLAG, form=REQUIREMENT_FORM),
         Field("description", TEXT, form=REQUIREMENT_FORM, csv=Column("description", 14)),
     ),
 )

@@ -6,16 +6,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import CharField, Count, DateField, F, Func, Q, Sum, Value
+from django.db.models import CharField, Count, DateField, DecimalField, F, Func, Q, Sum, Value
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from introductions.models import Introduction
 from suppliers.models import ComponentCategory, Province, SizeClass, VerificationStatus
 
-from .filters import Filters, introductions, partnerships, suppliers
+from .filters import Filters, awards, introductions, partnerships, suppliers
 
 
 class FirstSegment(Func):
@@ -42,7 +43,39 @@ BREAKDOWN_COLUMNS = {
     "accepted": _("Accepted"),
     "partnerships": _("Partnerships"),
     "contract_value_idr": _("Contract value (IDR)"),
+    "awarded_value_idr": _("Awarded value (IDR)"),
+    "awarded_tkdn_pct": _("Value-weighted local content (TKDN %)"),
 }
+# Derived from the sums below, per row: not a count (empty when no award states its TKDN).
+WEIGHTED = "awarded_tkdn_pct"
+
+# What every award adds up, on both paths (the direct queries and the facts): the awards, their
+# value, and over the awards that state a local content, value x TKDN % and their value.
+AWARD_SUMS = ("awards", "awarded_value_idr", "lc_weighted", "lc_valued")
+
+
+def award_sums() -> dict[str, Any]:
+    """The ``AWARD_SUMS`` as aggregates of a partnership queryset."""
+    stated = Q(local_content_pct__isnull=False)
+    return {
+        "awards": Count("pk"),
+        "awarded_value_idr": Sum("contract_value_idr", default=0),
+        "lc_weighted": Sum(
+            F("contract_value_idr") * F("local_content_pct"),
+            output_field=DecimalField(max_digits=30, decimal_places=2),
+            default=0,
+        ),
+        "lc_valued": Sum("contract_value_idr", filter=stated, default=0),
+    }
+
+
+def weighted_local_content(weighted: Any, valued: Any) -> float | None:
+    """sum(value x TKDN %) / sum(value), over the awards that state their TKDN, to one decimal;
+    None when there are none (or no value)."""
+    if not valued:
+        return None
+    return round(float(Decimal(weighted or 0) / Decimal(valued)), 1)
+
 
 # How a dimension is read from a supplier (``s`` is the path to it), a requirement (``r``, or
 # None for rows that are suppliers) and the row's date field (``d``).
@@ -156,6 +189,12 @@ def breakdown(f: Filters, dimension: Dimension) -> list[dict[str, Any]]:
         )
         .order_by()
     )
+    merge(
+        awards(f)
+        .values(key=k("introduction__supplier__", "introduction__requirement__", "awarded_at"))
+        .annotate(**award_sums())
+        .order_by()
+    )
     return breakdown_rows(f, dimension, grouped)
 
 
@@ -168,11 +207,14 @@ def breakdown_rows(
     keys = list(labels) if dimension.all_keys else []
     keys += sorted((key for key in grouped if key not in labels), key=lambda x: (x is None, x))
     empty = str(_("Not given"))
-    return [
-        {
+    rows = []
+    for key in keys:
+        counts = grouped.get(key, {})
+        row = {
             "key": key,
             "label": labels.get(key, key if key not in (None, "") else empty),
-            **{column: grouped.get(key, {}).get(column, 0) for column in BREAKDOWN_COLUMNS},
+            **{column: counts.get(column, 0) for column in BREAKDOWN_COLUMNS},
         }
-        for key in keys
-    ]
+        row[WEIGHTED] = weighted_local_content(counts.get("lc_weighted"), counts.get("lc_valued"))
+        rows.append(row)
+    return rows

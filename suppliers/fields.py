@@ -25,6 +25,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from .models import Supplier
+from .models.supplier import TKDN_CODE
 
 
 class Kind(StrEnum):
@@ -34,6 +35,7 @@ class Kind(StrEnum):
     NUMBER = "number"  # a whole number
     DATE = "date"  # YYYY-MM-DD
     CHOICE = "choice"  # one of the model field's choices
+    FLAG = "flag"  # yes or no
     CODE = "code"  # one row of a reference table, by its code (a foreign key)
     CODES = "codes"  # rows of a reference table, by their codes (many-to-many)
     CERTIFICATIONS = "certifications"  # certificates held: a code and an optional end date
@@ -41,7 +43,7 @@ class Kind(StrEnum):
 
 
 # Kinds stored in a column of the model's own table.
-SCALAR_KINDS = frozenset({Kind.TEXT, Kind.NUMBER, Kind.DATE, Kind.CHOICE, Kind.CODE})
+SCALAR_KINDS = frozenset({Kind.TEXT, Kind.NUMBER, Kind.DATE, Kind.CHOICE, Kind.FLAG, Kind.CODE})
 
 
 class Audience(StrEnum):
@@ -236,3 +238,17 @@ SUPPLIER = Definition(
 # Certifications have their own services (they carry documents).
 PROFILE_FIELDS = SUPPLIER.names(kinds=SCALAR_KINDS)
 M2M_FIELDS = SUPPLIER.names(kinds=frozenset({Kind.CODES}))
+
+# A certificate held, on every door that records one (the certifications step, the admin, the
+# import's ``CODE:PCT@YYYY-MM-DD`` cells, the API's certification objects).
+CERTIFICATE_FIELDS = (
+    "cert_type",
+    "number",
+    "issuer",
+    "valid_until",
+    "local_content_pct",
+    "document",
+)
+# The certification types whose certificates state a local-content percentage (and must).
+LOCAL_CONTENT_TYPES = frozenset({TKDN_CODE})
+LOCAL_CONTENT_RANGE = (0, 100)

@@ -261,6 +261,10 @@ class SupplierMember(models.Model):
         return f"{self.user} @ {self.supplier}"
 
 
+# The certification type whose certificates carry a local-content percentage.
+TKDN_CODE = "TKDN"
+
+
 class SupplierCertification(models.Model):
     supplier = models.ForeignKey(
         Supplier,

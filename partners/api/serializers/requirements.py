@@ -110,6 +110,8 @@ def _write_field(spec: Field) -> serializers.Field:
         )
     if spec.kind is Kind.DATE:
         return serializers.DateField(**optional)
+    if spec.kind is Kind.FLAG:
+        return serializers.BooleanField(required=False)
     raise ValueError(f"No API field for {spec.name} ({spec.kind})")
 
 
