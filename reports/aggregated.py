@@ -21,9 +21,10 @@ from introductions.models import Partnership
 from suppliers.models import PartnershipPattern
 
 from .breakdowns import (
-    AWARD_SUMS,
+    AWARD_DIMENSIONS,
     BREAKDOWN_COLUMNS,
     DIMENSIONS,
+    award_rows,
     breakdown_rows,
     weighted_local_content,
 )
@@ -276,7 +277,6 @@ def _breakdown_counts(
     by_system: dict,
     intros: Groups,
     partnerships: Groups,
-    awarded: Groups,
 ) -> dict[Any, dict[str, int]]:
     column = DIMENSION_COLUMNS[slug]
     grouped: dict[Any, dict[str, int]] = {}
@@ -293,7 +293,6 @@ def _breakdown_counts(
         merge(suppliers.get(column, {}), ("registered", "verified"))
     merge(intros.get(column, {}), ("introductions", "accepted"))
     merge(partnerships.get(column, {}), ("partnerships", "contract_value_idr"))
-    merge(awarded.get(column, {}), AWARD_SUMS)
     return grouped
 
 
@@ -353,10 +352,14 @@ def dashboard(f: Filters, refresh: DashboardRefresh) -> dict[str, Any]:
                 breakdown_rows(
                     f,
                     d,
-                    _breakdown_counts(d.slug, suppliers, by_system, intros, partnerships, awarded),
+                    _breakdown_counts(d.slug, suppliers, by_system, intros, partnerships),
                 ),
             )
             for d in DIMENSIONS.values()
+        ],
+        "awards": [
+            (slug, award_rows(f, DIMENSIONS[slug], awarded.get(DIMENSION_COLUMNS[slug], {})))
+            for slug in AWARD_DIMENSIONS
         ],
         "computed_at": refresh.refreshed_at,
     }

@@ -43,11 +43,15 @@ BREAKDOWN_COLUMNS = {
     "accepted": _("Accepted"),
     "partnerships": _("Partnerships"),
     "contract_value_idr": _("Contract value (IDR)"),
+}
+
+# The awarded contracts' tables: by the dimensions the ministry asked for, by day of the award.
+AWARD_DIMENSIONS = ("province", "system", "month")
+AWARD_COLUMNS = {
     "awarded_value_idr": _("Awarded value (IDR)"),
+    # Derived from the sums below, per row (empty when no award states its TKDN).
     "awarded_tkdn_pct": _("Value-weighted local content (TKDN %)"),
 }
-# Derived from the sums below, per row: not a count (empty when no award states its TKDN).
-WEIGHTED = "awarded_tkdn_pct"
 
 # What every award adds up, on both paths (the direct queries and the facts): the awards, their
 # value, and over the awards that state a local content, value x TKDN % and their value.
@@ -189,13 +193,22 @@ def breakdown(f: Filters, dimension: Dimension) -> list[dict[str, Any]]:
         )
         .order_by()
     )
-    merge(
+    return breakdown_rows(f, dimension, grouped)
+
+
+def award_breakdown(f: Filters, dimension: Dimension) -> list[dict[str, Any]]:
+    """Rows of ``AWARD_COLUMNS`` per key of the dimension: one grouped query."""
+    rows = (
         awards(f)
-        .values(key=k("introduction__supplier__", "introduction__requirement__", "awarded_at"))
+        .values(
+            key=dimension.key(
+                "introduction__supplier__", "introduction__requirement__", "awarded_at"
+            )
+        )
         .annotate(**award_sums())
         .order_by()
     )
-    return breakdown_rows(f, dimension, grouped)
+    return award_rows(f, dimension, {row.pop("key"): row for row in rows})
 
 
 def breakdown_rows(
@@ -207,14 +220,35 @@ def breakdown_rows(
     keys = list(labels) if dimension.all_keys else []
     keys += sorted((key for key in grouped if key not in labels), key=lambda x: (x is None, x))
     empty = str(_("Not given"))
-    rows = []
-    for key in keys:
-        counts = grouped.get(key, {})
-        row = {
+    return [
+        {
             "key": key,
             "label": labels.get(key, key if key not in (None, "") else empty),
-            **{column: counts.get(column, 0) for column in BREAKDOWN_COLUMNS},
+            **{column: grouped.get(key, {}).get(column, 0) for column in BREAKDOWN_COLUMNS},
         }
-        row[WEIGHTED] = weighted_local_content(counts.get("lc_weighted"), counts.get("lc_valued"))
-        rows.append(row)
+        for key in keys
+    ]
+
+
+def award_rows(
+    f: Filters, dimension: Dimension, grouped: dict[Any, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The awards table's rows from the ``AWARD_SUMS`` per key, keys as ``breakdown_rows``."""
+    labels = dimension.labels(f)
+    keys = list(labels) if dimension.all_keys else []
+    keys += sorted((key for key in grouped if key not in labels), key=lambda x: (x is None, x))
+    empty = str(_("Not given"))
+    rows = []
+    for key in keys:
+        sums = grouped.get(key, {})
+        rows.append(
+            {
+                "key": key,
+                "label": labels.get(key, key if key not in (None, "") else empty),
+                "awarded_value_idr": sums.get("awarded_value_idr", 0),
+                "awarded_tkdn_pct": weighted_local_content(
+                    sums.get("lc_weighted"), sums.get("lc_valued")
+                ),
+            }
+        )
     return rows

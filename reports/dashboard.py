@@ -33,9 +33,12 @@ from suppliers.models import (
 
 from . import aggregated, services
 from .breakdowns import (
+    AWARD_COLUMNS,
+    AWARD_DIMENSIONS,
     BREAKDOWN_COLUMNS,
     DIMENSIONS,
     Dimension,
+    award_breakdown,
     award_sums,
     breakdown,
     weighted_local_content,
@@ -170,6 +173,13 @@ KEY_FIGURE_LABELS = {
 }
 
 
+AWARD_TITLES = {
+    "province": _("Awarded contracts by province"),
+    "system": _("Awarded contracts by component system"),
+    "month": _("Awarded contracts by month"),
+}
+
+
 def funnel(f: Filters, matched: int | None = None) -> list[tuple[str, int]]:
     """One cohort: introductions requested in the period and what became of them."""
     # A match row is one requirement-supplier pair (unique constraint), so rows are pairs; the
@@ -215,6 +225,7 @@ def dashboard(f: Filters) -> dict[str, Any]:
         "by_stage": partnerships_by_stage(f),
         "by_pattern": partnerships_by_pattern(f),
         "breakdowns": [(d.slug, breakdown(f, d)) for d in DIMENSIONS.values()],
+        "awards": [(slug, award_breakdown(f, DIMENSIONS[slug])) for slug in AWARD_DIMENSIONS],
         "computed_at": timezone.now(),
     }
 
@@ -285,4 +296,9 @@ def tables(data: dict[str, Any]) -> list[tuple[str, str, list[str], list[list[An
         headers = [str(dimension.title)] + [str(v) for v in BREAKDOWN_COLUMNS.values()]
         body = [[row["label"]] + [row[c] for c in BREAKDOWN_COLUMNS] for row in rows]
         result.append((dimension.slug, str(dimension.title), headers, body))
+    for slug, rows in data.get("awards", []):
+        title = str(AWARD_TITLES[slug])
+        headers = [str(DIMENSIONS[slug].title)] + [str(v) for v in AWARD_COLUMNS.values()]
+        body = [[row["label"]] + [row[c] for c in AWARD_COLUMNS] for row in rows]
+        result.append((f"awards_{slug}", title, headers, body))
     return [(slug, title, head, [list(r) for r in body]) for slug, title, head, body in result]

@@ -93,7 +93,7 @@ def _both(f: Filters) -> dict:
 
 
 def _rows(data: dict, slug: str) -> dict:
-    return {row["key"]: row for row in dict(data["breakdowns"])[slug]}
+    return {row["key"]: row for row in dict(data["awards"])[slug]}
 
 
 def test_awarded_value_and_weighted_local_content_of_the_period(awards):
@@ -153,23 +153,35 @@ def ministry_client(client):
 
 
 def test_the_exports_and_the_print_view_carry_the_awards(ministry_client, awards):
-    response = ministry_client.get(reverse("reports:export_csv"), {**PERIOD, "table": "province"})
+    response = ministry_client.get(
+        reverse("reports:export_csv"), {**PERIOD, "table": "awards_province"}
+    )
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    header, by_label = rows[0], {row[0]: row for row in rows[1:]}
-    value_at = header.index("Nilai kontrak yang diberikan (IDR)")
-    pct_at = header.index("Kandungan lokal tertimbang nilai (TKDN %)")
-    java = by_label[awards["java"].name]
-    assert (java[value_at], java[pct_at]) == ("400000000", "55.0")
-    assert by_label[awards["untouched"].name][pct_at] == ""
+    assert rows[0] == [
+        "Per provinsi",
+        "Nilai kontrak yang diberikan (IDR)",
+        "Kandungan lokal tertimbang nilai (TKDN %)",
+    ]
+    by_label = {row[0]: row[1:] for row in rows[1:]}
+    assert by_label[awards["java"].name] == ["400000000", "55.0"]
+    assert by_label[awards["untouched"].name] == ["0", ""]
 
     xlsx = ministry_client.get(reverse("reports:export_xlsx"), PERIOD)
     book = load_workbook(io.BytesIO(xlsx.content))
-    figures = {row[0]: row[1] for row in book["Angka utama"].iter_rows(min_row=3, values_only=True)}
+    sheet = book["Angka utama"]
+    figures = {row[0]: row[1] for row in sheet.iter_rows(min_row=3, values_only=True)}
     assert figures["Nilai kontrak yang diberikan (IDR)"] == 650_000_000
     assert figures["Kandungan lokal tertimbang nilai dari kontrak yang diberikan (TKDN %)"] == 52.6
 
     page = ministry_client.get(reverse("reports:print"), PERIOD).content.decode()
     assert 'data-testid="figure-awarded_value_idr" data-value="650000000"' in page
     assert 'data-testid="figure-awarded_tkdn_pct" data-value="52.6"' in page
+    assert 'data-testid="table-awards_month"' in page
+    assert book.sheetnames[-3:] == [
+        "Kontrak diberikan per provinsi",
+        "Kontrak diberikan per sistem ko",
+        "Kontrak diberikan per bulan",
+    ]
     dashboard_page = ministry_client.get(reverse("reports:dashboard"), PERIOD).content.decode()
     assert 'data-testid="figure-awarded_tkdn_pct"' in dashboard_page
+    assert 'data-testid="table-awards_system"' in dashboard_page
