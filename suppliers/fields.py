@@ -62,6 +62,9 @@ class Column:
 
     name: str
     position: int
+    # A file may leave it out (a column added after the header was published: older files
+    # stay valid); a file that has it is read as any other column.
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,10 @@ class Definition:
     def header(self) -> tuple[str, ...]:
         """The import's columns, in the documented order."""
         return tuple(spec.csv.name for spec in self.in_header_order)
+
+    @property
+    def optional_columns(self) -> tuple[str, ...]:
+        return tuple(spec.csv.name for spec in self.in_header_order if spec.csv.optional)
 
     @property
     def column_of_field(self) -> dict[str, str]:

@@ -122,3 +122,46 @@ def test_a_changed_tkdn_certificate_or_minimum_rescores(rescoring):
         )
     )
     assert _component(requirement, supplier) is None  # 30% < 35% required: no longer offered
+
+
+# --- the requirement import ---------------------------------------------------------------------
+
+
+def _import(tmp_path, rows: list[str]):
+    from manufacturers.importing import COLUMNS, import_requirements_file
+
+    path = tmp_path / "requirements.csv"
+    needed_by = (timezone.localdate() + timedelta(days=90)).isoformat()
+    lines = [",".join(COLUMNS)] + [
+        f"{ref},PT Garuda Motor,Cell holder,BAT.MOD.HOLDER,INJ_MOULD,,,,12000,,,{needed_by},32,,"
+        f"{tail}"
+        for ref, tail in rows
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return import_requirements_file(path)
+
+
+def test_the_import_reads_the_minimum_and_whether_it_is_required(tmp_path):
+    from manufacturers.models import Requirement
+
+    with translation.override("en"):
+        report = _import(
+            tmp_path,
+            [
+                ("RFQ-L1", "40,ya"),
+                ("RFQ-L2", "25,no"),
+                ("RFQ-L3", ","),
+                ("RFQ-L4", ",yes"),
+                ("RFQ-L5", "40,maybe"),
+            ],
+        )
+    stored = {
+        r.reference: (r.min_local_content_pct, r.local_content_required)
+        for r in Requirement.objects.all()
+    }
+    assert stored == {"RFQ-L1": (40, True), "RFQ-L2": (25, False), "RFQ-L3": (None, False)}
+    problems = {
+        result.ref: [(p.column, p.message) for p in result.problems] for result in report.rows
+    }
+    assert problems["RFQ-L4"] == [("local_content_required", NEEDS_MINIMUM)]
+    assert problems["RFQ-L5"] == [("local_content_required", "Write yes or no.")]
