@@ -6,8 +6,7 @@ them (the header is row 1). Lists are ``;``-separated reference codes. Requireme
 or updated by (manufacturer name, ref) and are open after the import; a manufacturer not yet on
 file is created unverified and reported. An empty optional cell keeps the stored value on
 update. A row with any problem is rejected whole and changes nothing; the other rows are saved.
-Importing the same file again
-reports every row "unchanged" and writes nothing.
+Importing the same file again reports every row "unchanged" and writes nothing.
 
 Reading the file, the header check and the report are shared with the supplier import
 (``suppliers.importing.csv_common``).
