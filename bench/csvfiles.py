@@ -51,10 +51,11 @@ def write_suppliers_csv(path: Path | str, *, nib_offset: int = 0, ids=None) -> i
     comps = _lists(Supplier.components.through, "supplier_id", "componentcategory_id", found)
     mats = _lists(Supplier.materials.through, "supplier_id", "material_id", found)
     certs: dict[int, dict[str, str]] = defaultdict(dict)
-    for sid, code, until in SupplierCertification.objects.filter(supplier_id__in=found).values_list(
-        "supplier_id", "cert_type_id", "valid_until"
-    ):
-        certs[sid][code] = f"{code}@{until.isoformat()}" if until else code
+    for sid, code, until, pct in SupplierCertification.objects.filter(
+        supplier_id__in=found
+    ).values_list("supplier_id", "cert_type_id", "valid_until", "local_content_pct"):
+        text = code if pct is None else f"{code}:{pct}"
+        certs[sid][code] = f"{text}@{until.isoformat()}" if until else text
     first_regency: dict[str, str] = {}
     for code, province_id in Regency.objects.order_by("-code").values_list("code", "province_id"):
         first_regency[province_id] = code

@@ -340,8 +340,13 @@ def generate(n_suppliers: int, n_requirements: int, seed: int = 42) -> None:
             "issuer",
             "document",
             "created_at",
+            "local_content_pct",
         ],
-        ((*row, "", "", "", stamp) for row in cert_rows),
+        # A TKDN certificate states its local content (from its id: the random sequence stays).
+        (
+            (*row, "", "", "", stamp, 20 + row[0] % 60 if row[2] == "TKDN" else None)
+            for row in cert_rows
+        ),
     )
     _reset_sequence(sup)
     _reset_sequence(SupplierCertification._meta.db_table)
@@ -379,6 +384,8 @@ def generate(n_suppliers: int, n_requirements: int, seed: int = 42) -> None:
                 stamp,
                 stamp,
                 stamp,
+                "f",
+                "f",
             )
         )
         rproc.extend((rid, p) for p in _picks(rng, procs, 1, min(3, len(procs))))
@@ -408,6 +415,9 @@ def generate(n_suppliers: int, n_requirements: int, seed: int = 42) -> None:
             "published_at",
             "created_at",
             "updated_at",
+            # COPY does not apply the model's defaults: every NOT NULL column is named.
+            "local_content_required",
+            "quotes_open",
         ],
         req_rows,
     )

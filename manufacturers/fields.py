@@ -18,9 +18,9 @@ MANUFACTURER_FORM = "manufacturer"
 OWNER = Audience.OWNER
 PRICE_MAX = 10**15  # a unit price in IDR; far above any real part, below the column's range
 
-# In the order of the API's representation. The import's header is a documented contract, so
-# ``min_local_content_pct``, ``quotes_open`` and ``quote_deadline`` (no columns) are set through
-# the form and the API only.
+# In the order of the API's representation. The import's header is a documented contract: the
+# local-content columns came later, so a file may leave them out (``Column.optional``);
+# ``quotes_open`` and ``quote_deadline`` (no columns) are set through the form and the API only.
 REQUIREMENT = Definition(
     Requirement,
     (
@@ -84,8 +84,20 @@ REQUIREMENT = Definition(
             csv=Column("delivery_province", 13),
             required=True,
         ),
-        Field("min_local_content_pct", NUMBER, form=REQUIREMENT_FORM),
-        Field("quotes_open", Kind.BOOLEAN, form=REQUIREMENT_FORM),
+        Field(
+            "min_local_content_pct",
+            NUMBER,
+            form=REQUIREMENT_FORM,
+            csv=Column("min_local_content_pct", 15, optional=True),
+        ),
+        # Makes the minimum a hard matching rule; needs a minimum (``validation``).
+        Field(
+            "local_content_required",
+            Kind.FLAG,
+            form=REQUIREMENT_FORM,
+            csv=Column("local_content_required", 16, optional=True),
+        ),
+        Field("quotes_open", Kind.FLAG, form=REQUIREMENT_FORM),
         Field("quote_deadline", Kind.DATETIME, form=REQUIREMENT_FORM),
         Field("description", TEXT, form=REQUIREMENT_FORM, csv=Column("description", 14)),
     ),

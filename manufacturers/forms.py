@@ -193,6 +193,14 @@ class RequirementForm(forms.Form):
         **_limits("min_local_content_pct"),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
+    local_content_required = forms.BooleanField(
+        label=_("Only suppliers reaching this minimum"),
+        required=False,
+        help_text=_(
+            "Ticked: a supplier without a valid TKDN certificate at this percentage is not "
+            "offered. Otherwise local content only counts in the score."
+        ),
+    )
     quotes_open = forms.BooleanField(
         label=_("Open to quotations"),
         required=False,

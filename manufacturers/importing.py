@@ -1,12 +1,12 @@
 """The requirement CSV import (``manage.py import_requirements``).
 
 Contract: UTF-8 (a byte-order mark is fine), comma-separated, the header ``COLUMNS`` (any order,
-each once); rows are numbered as a spreadsheet shows them (the header is row 1). Lists are
-``;``-separated reference codes. Requirements are created or updated by (manufacturer name,
-ref) and are open after the import; a manufacturer not yet on file is created unverified and
-reported. An empty optional cell keeps the stored value on update. A row with any problem is
-rejected whole and changes nothing; the other rows are saved. Importing the same file again
-reports every row "unchanged" and writes nothing.
+each once; the ``OPTIONAL_COLUMNS`` may be left out); rows are numbered as a spreadsheet shows
+them (the header is row 1). Lists are ``;``-separated reference codes. Requirements are created
+or updated by (manufacturer name, ref) and are open after the import; a manufacturer not yet on
+file is created unverified and reported. An empty optional cell keeps the stored value on
+update. A row with any problem is rejected whole and changes nothing; the other rows are saved.
+Importing the same file again reports every row "unchanged" and writes nothing.
 
 Reading the file, the header check and the report are shared with the supplier import
 (``suppliers.importing.csv_common``).
@@ -54,6 +54,10 @@ from .signals import batched, requirement_batch
 from .validation import requirement_errors
 
 COLUMNS = REQUIREMENT.header
+OPTIONAL_COLUMNS = REQUIREMENT.optional_columns
+# A yes/no cell, in either language.
+YES = frozenset({"yes", "ya", "true", "1", "y"})
+NO = frozenset({"no", "tidak", "false", "0", "n"})
 # Field name -> CSV column; "name" is the manufacturer's (when the import creates one).
 COLUMN_OF_FIELD = {**REQUIREMENT.column_of_field, "__all__": "row", "name": "manufacturer"}
 # The message for a code that names no row of that reference table.
@@ -130,7 +134,7 @@ def parse_row(
     unreadable: set[str] = set()
     for spec in REQUIREMENT.in_header_order:
         name, column = spec.name, spec.csv.name
-        text = cells[column]
+        text = cells.get(column, "")  # an optional column may be left out of the file
         if not text:
             continue
         if spec.kind is Kind.OWNER:
@@ -160,6 +164,12 @@ def parse_row(
                 unreadable.add(name)
             else:
                 data[name] = value
+        elif spec.kind is Kind.FLAG:
+            if text.casefold() in YES | NO:
+                data[name] = text.casefold() in YES
+            else:
+                unreadable.add(name)
+                problems.append(Problem(column, _("Write yes or no.")))
         elif spec.kind is Kind.DATE:
             data[name] = parse_date(text)
             if data[name] is None:
@@ -319,7 +329,7 @@ def import_requirements_file(path: Path | str) -> RequirementImportReport:
 
 
 def _import_requirements(path: Path | str) -> RequirementImportReport:
-    rows = read_rows(path, COLUMNS)
+    rows = read_rows(path, COLUMNS, OPTIONAL_COLUMNS)
     refs = References()
     today = timezone.localdate()
 

@@ -3,9 +3,10 @@
 ``requirement_errors`` checks typed values (numbers, dates, reference rows) against
 ``fields.REQUIREMENT`` and the model's fields: required fields, lengths, number ranges, a
 needed-by date from today on, a price range in order, no certification both must-have and
-nice-to-have. The requirement form and the API's write serializer call it in ``clean()`` /
-``validate()``, the CSV import per row (its problems named by column), and the write services
-call it again, so no door can skip it. Every message is the form's, in the active language.
+nice-to-have, a local content required only with a minimum. The requirement form and the API's
+write serializer call it in ``clean()`` / ``validate()``, the CSV import per row (its problems
+named by column), and the write services call it again, so no door can skip it. Every message is
+the form's, in the active language.
 """
 
 from __future__ import annotations
@@ -143,6 +144,19 @@ def requirement_errors(
             errors,
             "target_price_max_idr",
             [_("The upper price must be at least the lower price.")],
+        )
+
+    local_fields = {"local_content_required", "min_local_content_pct"}
+    if (
+        current("local_content_required")
+        and current("min_local_content_pct") is None
+        and local_fields & set(data)
+        and "min_local_content_pct" not in errors
+    ):
+        _add(
+            errors,
+            "local_content_required",
+            [_("Enter a minimum local content to make it required.")],
         )
 
     if "required_certifications" in data or "preferred_certifications" in data:

@@ -29,6 +29,7 @@ from suppliers.models import (
     Supplier,
     SupplierCertification,
 )
+from suppliers.models.supplier import TKDN_CODE
 
 from .engine import (
     Engine,
@@ -132,7 +133,10 @@ def _supplier_columns_sql(alias: str = "s") -> str:
         f"{codes('components', 'componentcategory')}, "
         f"ARRAY(SELECT c.cert_type_id FROM {cert} c WHERE c.supplier_id = {alias}.id "
         "ORDER BY c.id), "
-        f"ARRAY(SELECT c.valid_until FROM {cert} c WHERE c.supplier_id = {alias}.id ORDER BY c.id)"
+        f"ARRAY(SELECT c.valid_until FROM {cert} c WHERE c.supplier_id = {alias}.id "
+        "ORDER BY c.id), "
+        f"ARRAY(SELECT c.local_content_pct FROM {cert} c WHERE c.supplier_id = {alias}.id "
+        "ORDER BY c.id)"
     )
 
 
@@ -149,6 +153,12 @@ def _suppliers_from_rows(vocab: Vocabulary, rows: list) -> SupplierArrays:
         materials=[(r[0], c) for r in rows for c in r[7]],
         components=[(r[0], c) for r in rows for c in r[8]],
         certifications=[(r[0], c, d) for r in rows for c, d in zip(r[9], r[10], strict=True)],
+        local_content=[
+            (r[0], pct, d)
+            for r in rows
+            for c, d, pct in zip(r[9], r[10], r[11], strict=True)
+            if c == TKDN_CODE and pct is not None
+        ],
     )
 
 
@@ -173,7 +183,7 @@ def _few_requirements_pg(
 
     sql = (
         "SELECT r.id, r.component_id, r.annual_volume, r.needed_by, r.delivery_province_id, "
-        "r.title, r.description, "
+        "r.title, r.description, r.min_local_content_pct, r.local_content_required, "
         f"{codes('processes', 'process')}, {codes('materials', 'material')}, "
         f"{codes('required_certifications', 'certificationtype')}, "
         f"{codes('preferred_certifications', 'certificationtype')} "
@@ -192,10 +202,12 @@ def _few_requirements_pg(
         needed_by=[r[3] for r in rows],
         provinces=[r[4] for r in rows],
         descriptions=[f"{r[5]}. {r[6]}" for r in rows],
-        processes=[(r[0], c) for r in rows for c in r[7]],
-        materials=[(r[0], c) for r in rows for c in r[8]],
-        required_certs=[(r[0], c) for r in rows for c in r[9]],
-        preferred_certs=[(r[0], c) for r in rows for c in r[10]],
+        min_local_content=[r[7] for r in rows],
+        local_content_required=[r[8] for r in rows],
+        processes=[(r[0], c) for r in rows for c in r[9]],
+        materials=[(r[0], c) for r in rows for c in r[10]],
+        required_certs=[(r[0], c) for r in rows for c in r[11]],
+        preferred_certs=[(r[0], c) for r in rows for c in r[12]],
     )
 
 
@@ -237,6 +249,9 @@ def load_suppliers(
         materials=through["materials"].values_list("supplier_id", "material_id"),
         components=through["components"].values_list("supplier_id", "componentcategory_id"),
         certifications=certs.values_list("supplier_id", "cert_type_id", "valid_until"),
+        local_content=certs.filter(
+            cert_type_id=TKDN_CODE, local_content_pct__isnull=False
+        ).values_list("supplier_id", "local_content_pct", "valid_until"),
     )
 
 
@@ -263,6 +278,8 @@ def load_requirements(
             "delivery_province_id",
             "description",
             "title",
+            "min_local_content_pct",
+            "local_content_required",
         )
     )
     found = [row[0] for row in rows]
@@ -271,7 +288,7 @@ def load_requirements(
         through = getattr(Requirement, field).through.objects.using(using).order_by()
         return through.filter(requirement_id__in=found).values_list("requirement_id", column)
 
-    columns = list(zip(*rows, strict=True)) if rows else [[]] * 7
+    columns = list(zip(*rows, strict=True)) if rows else [[]] * 9
     return build_requirements(
         vocab,
         ids=columns[0],
@@ -283,6 +300,8 @@ def load_requirements(
         descriptions=[
             f"{title}. {desc}" for desc, title in zip(columns[5], columns[6], strict=True)
         ],
+        min_local_content=columns[7],
+        local_content_required=columns[8],
         processes=pairs("processes", "process_id") if found else [],
         materials=pairs("materials", "material_id") if found else [],
         required_certs=pairs("required_certifications", "certificationtype_id") if found else [],
@@ -297,7 +316,7 @@ def _concat(a, b, cls):
     """Rows of ``a`` followed by rows of ``b``, re-sorted by id."""
     fields = {}
     for name in cls.__dataclass_fields__:
-        if name.startswith("cert_"):
+        if name.startswith(("cert_", "lc_")):
             continue
         fields[name] = np.concatenate([getattr(a, name), getattr(b, name)])
     order = np.argsort(fields["ids"], kind="stable")
@@ -310,6 +329,10 @@ def _concat(a, b, cls):
         fields["cert_rows"] = inverse[rows].astype(np.int32)
         fields["cert_cols"] = np.concatenate([a.cert_cols, b.cert_cols])
         fields["cert_until"] = np.concatenate([a.cert_until, b.cert_until])
+        lc_rows = np.concatenate([a.lc_rows, b.lc_rows + len(a.ids)])
+        fields["lc_rows"] = inverse[lc_rows].astype(np.int32)
+        fields["lc_pct"] = np.concatenate([a.lc_pct, b.lc_pct])
+        fields["lc_until"] = np.concatenate([a.lc_until, b.lc_until])
     return cls(**fields)
 
 

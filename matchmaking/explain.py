@@ -29,6 +29,7 @@ COMPONENT_LABELS = {
     "distance": gettext_lazy("Distance"),
     "text": gettext_lazy("Description"),
     "verified": gettext_lazy("Verification"),
+    "local_content": gettext_lazy("Local content (TKDN)"),
 }
 
 TEXT_SIMILAR = 0.3
@@ -124,6 +125,27 @@ def _certification_lines(facts: dict, lookup: Names) -> list[str]:
         else:
             out.append(_("%(name)s (no end date)") % {"name": name})
     return out
+
+
+def percent(value: float | int) -> str:
+    """A percentage as people write it: 45, or 45,5 in Indonesian."""
+    value = round(float(value), 2)
+    return formats.number_format(int(value) if value.is_integer() else value)
+
+
+def _local_content_line(facts: dict) -> Line | None:
+    """ "TKDN 45% ≥ 40% asked" when the firm reaches the buyer's minimum, otherwise a gap."""
+    local = facts.get("local_content") or {}
+    minimum = local.get("min")
+    if minimum is None:
+        return None
+    pct = local.get("pct")
+    if pct is None:
+        return _gap(_("no TKDN certificate; buyer asks %(min)s%%") % {"min": percent(minimum)})
+    values = {"pct": percent(pct), "min": percent(minimum)}
+    if pct >= minimum:
+        return Line(_("TKDN %(pct)s%% ≥ %(min)s%% asked") % values)
+    return _gap(_("TKDN %(pct)s%%, below the %(min)s%% asked") % values)
 
 
 def explain(match: Match, cert_names: dict[str, str] | Names | None = None) -> list[str]:
@@ -247,6 +269,9 @@ def explain(match: Match, cert_names: dict[str, str] | Names | None = None) -> l
 
     if (facts.get("text") or 0) >= TEXT_SIMILAR:
         out.append(_("similar description"))
+    local = _local_content_line(facts)
+    if local is not None:
+        (gaps if local.gap else out).append(str(local))
     if facts.get("verified"):
         out.append(_("verified company"))
     else:

@@ -65,6 +65,29 @@ def _valid_until(engine: Engine, sups: SupplierArrays, s_idx: np.ndarray) -> np.
     return per_supplier[local]
 
 
+def _local_keys(parts: dict) -> np.ndarray:
+    """(pairs, 3) int64: the supplier's TKDN percentage in hundredths (-1: none), the minimum
+    asked (-1: none) and whether it is required; the facts are built from these alone."""
+    pct = np.asarray(parts["lc_pct"], dtype=np.float64)
+    minimum = np.asarray(parts["lc_min"], dtype=np.float64)
+    return np.stack(
+        [
+            np.where(np.isnan(pct), -1, np.rint(np.nan_to_num(pct) * 100)).astype(np.int64),
+            np.where(np.isnan(minimum), -1, np.nan_to_num(minimum)).astype(np.int64),
+            np.asarray(parts["lc_required"]).astype(np.int64),
+        ],
+        axis=1,
+    )
+
+
+def _local_fact(pct_centi: int, minimum: int, required: int) -> dict:
+    return {
+        "pct": None if pct_centi < 0 else pct_centi / 100,
+        "min": None if minimum < 0 else minimum,
+        "required": bool(required),
+    }
+
+
 def _decoded(decoder: Decoder, masks: np.ndarray) -> list[list[str]]:
     """The code lists of many masks: each distinct mask decoded once (few occur), then one list
     lookup per pair instead of a call."""
@@ -120,6 +143,7 @@ def pair_facts(
     km_l = np.rint(np.nan_to_num(km, posinf=0.0)).astype(int).tolist()
     text = np.round(np.asarray(result["components"]["text"], dtype=np.float64), 3).tolist()
     verified = (sups.verification[s_idx] == 1).tolist()
+    local = [_local_fact(*key) for key in _local_keys(parts).tolist()]
     dates: dict[int, str | None] = {}
     # Holding IATF 16949 counts as holding ISO 9001: the explanation names the certificate the
     # firm holds ("IATF 16949, which includes ISO 9001"), so remember which one it came through.
@@ -180,6 +204,7 @@ def pair_facts(
                 },
                 "text": text[i],
                 "verified": verified[i],
+                "local_content": local[i],
             }
         )
     return out
@@ -271,6 +296,7 @@ def pair_facts_json(
         ),
         lambda hits, wanted: {"held": hits, "wanted": wanted},
     )
+    local = _fragments(_local_keys(parts), _local_fact)
     cap_known = ~np.isnan(capacity)
     ratio_t = json_texts(np.nan_to_num(ratio).tolist())
     per_month_t = json_texts(np.nan_to_num(capacity).astype(int).tolist())
@@ -333,6 +359,7 @@ def pair_facts_json(
         f'"monthly_need":{need_t[i]}}},"lead_time":{{"days":'
         f'{lead_t[i] if lead_known_l[i] else "null"},"slack_days":'
         f'{slack_t[i] if lead_known_l[i] else "null"}}},"distance":{dist[i]},'
-        f'"text":{text_t[i]},"verified":{"true" if verified[i] else "false"}}}'
+        f'"text":{text_t[i]},"verified":{"true" if verified[i] else "false"},'
+        f'"local_content":{local[i]}}}'
         for i in range(n)
     ]

@@ -13,6 +13,7 @@ from datetime import date
 
 from manufacturers.models import Requirement
 from suppliers.models import CertificationType, ComponentCategory, Supplier
+from suppliers.models.supplier import TKDN_CODE
 
 from .engine import text as textmod
 from .engine.core import (
@@ -78,6 +79,17 @@ class ReferenceScorer:
                     code = self.implies.get(code)
         return held
 
+    def _local_content(self, supplier: Supplier) -> float | None:
+        """The best percentage among the supplier's TKDN certificates valid today."""
+        found = [
+            float(cert.local_content_pct)
+            for cert in supplier.certifications.all()
+            if cert.cert_type_id == TKDN_CODE
+            and cert.local_content_pct is not None
+            and (cert.valid_until is None or cert.valid_until >= self.today)
+        ]
+        return max(found) if found else None
+
     def score(self, requirement: Requirement, supplier: Supplier) -> Result:
         req_proc = {p.code for p in requirement.processes.all()}
         req_mat = {m.code for m in requirement.materials.all()}
@@ -113,6 +125,16 @@ class ReferenceScorer:
                 a.island_group == b.island_group,
                 haversine_km(a.lat, a.lon, b.lat, b.lon),
             )
+        minimum = requirement.min_local_content_pct
+        local = self._local_content(supplier)
+        local_score = 1.0
+        if minimum:
+            local_score = 0.0 if local is None else min(1.0, local / minimum)
+        local_short = (
+            requirement.local_content_required
+            and minimum is not None
+            and (local is None or local < minimum)
+        )
         text = textmod.similarity(
             textmod.doc_vector(f"{requirement.title}. {requirement.description}"),
             textmod.doc_vector(supplier.description),
@@ -127,12 +149,14 @@ class ReferenceScorer:
             "distance": distance,
             "text": text,
             "verified": VERIFICATION_SCORE.get(supplier.verification_status, 0.5),
+            "local_content": local_score,
         }
         score = sum(WEIGHTS[name] * value for name, value in components.items())
         excluded = (
             not required <= valid
             or (proc_hits == 0 and level < 2)
             or supplier.verification_status == "rejected"
+            or local_short
         )
         return Result(score=score, excluded=excluded, components=components, level=level)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
@@ -19,9 +20,17 @@ from django.utils.translation import gettext_lazy as _
 from introductions.models import Partnership
 from suppliers.models import PartnershipPattern
 
-from .breakdowns import BREAKDOWN_COLUMNS, DIMENSIONS, breakdown_rows
+from .breakdowns import (
+    AWARD_DIMENSIONS,
+    BREAKDOWN_COLUMNS,
+    DIMENSIONS,
+    award_rows,
+    breakdown_rows,
+    weighted_local_content,
+)
 from .filters import Filters, open_requirements
 from .models import (
+    AwardStat,
     DashboardRefresh,
     IntroductionStat,
     MatchStat,
@@ -41,6 +50,16 @@ DIMENSION_COLUMNS = {
 }
 
 Groups = dict[str | None, dict[Any, dict[str, int]]]
+
+
+def _number(value: Any) -> int | Decimal:
+    """A sum as read: whole numbers as int (PostgreSQL sums bigints as numeric), a fraction (a
+    sum of value x percentage) kept exact."""
+    if value is None:
+        return 0
+    if isinstance(value, Decimal) and value != value.to_integral_value():
+        return value
+    return int(value)
 
 
 def _conditions(f: Filters, *, many_systems: bool = False) -> tuple[list[str], list[Any]]:
@@ -112,7 +131,7 @@ def _grouping_sets(
         cursor.execute(sql, params)
         for row in cursor.fetchall():
             grouped_by = [c for c, flag in zip(columns, row[:n], strict=True) if flag == 0]
-            values = dict(zip(measures, (int(v or 0) for v in row[2 * n :]), strict=True))
+            values = dict(zip(measures, (_number(v) for v in row[2 * n :]), strict=True))
             if not grouped_by:
                 result[None][None] = values
             elif any(values.values()):
@@ -213,6 +232,24 @@ def _partnership_groups(f: Filters) -> Groups:
     )
 
 
+def _award_groups(f: Filters) -> Groups:
+    where, params = _where(_filters(f), _in_cube_period(f))
+    inner = f"""SELECT province, island, size_class, system, month, awarded_value_idr,
+                       lc_weighted, lc_valued, n
+                FROM {AwardStat._meta.db_table} WHERE {where}"""  # noqa: S608 (names from the models; values are parameters)
+    return _grouping_sets(
+        inner,
+        params,
+        DIMENSION_COLUMNS.values(),
+        {
+            "awards": "sum(n)",
+            "awarded_value_idr": "sum(awarded_value_idr)",
+            "lc_weighted": "sum(lc_weighted)",
+            "lc_valued": "sum(lc_valued)",
+        },
+    )
+
+
 def _moved_up(f: Filters) -> int:
     """UMKM whose first partnership in the period (among the filtered ones) moved them up."""
     where, params = _where(_filters(f), _in_days(f))
@@ -235,7 +272,11 @@ def _matches(f: Filters) -> int:
 
 
 def _breakdown_counts(
-    slug: str, suppliers: Groups, by_system: dict, intros: Groups, partnerships: Groups
+    slug: str,
+    suppliers: Groups,
+    by_system: dict,
+    intros: Groups,
+    partnerships: Groups,
 ) -> dict[Any, dict[str, int]]:
     column = DIMENSION_COLUMNS[slug]
     grouped: dict[Any, dict[str, int]] = {}
@@ -261,6 +302,8 @@ def dashboard(f: Filters, refresh: DashboardRefresh) -> dict[str, Any]:
     by_system = _suppliers_by_system(f)
     intros = _introduction_groups(f)
     partnerships = _partnership_groups(f)
+    awarded = _award_groups(f)
+    award_total = awarded[None][None]
     supplier_total = suppliers[None][None]
     intro_total = intros[None][None]
     partnership_total = partnerships[None][None]
@@ -276,6 +319,10 @@ def dashboard(f: Filters, refresh: DashboardRefresh) -> dict[str, Any]:
         "intro_expired": intro_total["expired"],
         "partnerships": partnership_total["partnerships"],
         "contract_value_idr": partnership_total["contract_value_idr"],
+        "awarded_value_idr": award_total["awarded_value_idr"],
+        "awarded_tkdn_pct": weighted_local_content(
+            award_total["lc_weighted"], award_total["lc_valued"]
+        ),
         "median_days_to_intro": _median_days_to_first_introduction(f),
         "moved_up": _moved_up(f),
     }
@@ -303,10 +350,16 @@ def dashboard(f: Filters, refresh: DashboardRefresh) -> dict[str, Any]:
             (
                 d.slug,
                 breakdown_rows(
-                    f, d, _breakdown_counts(d.slug, suppliers, by_system, intros, partnerships)
+                    f,
+                    d,
+                    _breakdown_counts(d.slug, suppliers, by_system, intros, partnerships),
                 ),
             )
             for d in DIMENSIONS.values()
+        ],
+        "awards": [
+            (slug, award_rows(f, DIMENSIONS[slug], awarded.get(DIMENSION_COLUMNS[slug], {})))
+            for slug in AWARD_DIMENSIONS
         ],
         "computed_at": refresh.refreshed_at,
     }

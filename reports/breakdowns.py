@@ -6,16 +6,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import CharField, Count, DateField, F, Func, Q, Sum, Value
+from django.db.models import CharField, Count, DateField, DecimalField, F, Func, Q, Sum, Value
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from introductions.models import Introduction
 from suppliers.models import ComponentCategory, Province, SizeClass, VerificationStatus
 
-from .filters import Filters, introductions, partnerships, suppliers
+from .filters import Filters, awards, introductions, partnerships, suppliers
 
 
 class FirstSegment(Func):
@@ -43,6 +44,42 @@ BREAKDOWN_COLUMNS = {
     "partnerships": _("Partnerships"),
     "contract_value_idr": _("Contract value (IDR)"),
 }
+
+# The awarded contracts' tables: by the dimensions the ministry asked for, by day of the award.
+AWARD_DIMENSIONS = ("province", "system", "month")
+AWARD_COLUMNS = {
+    "awarded_value_idr": _("Awarded value (IDR)"),
+    # Derived from the sums below, per row (empty when no award states its TKDN).
+    "awarded_tkdn_pct": _("Value-weighted local content (TKDN %)"),
+}
+
+# What every award adds up, on both paths (the direct queries and the facts): the awards, their
+# value, and over the awards that state a local content, value x TKDN % and their value.
+AWARD_SUMS = ("awards", "awarded_value_idr", "lc_weighted", "lc_valued")
+
+
+def award_sums() -> dict[str, Any]:
+    """The ``AWARD_SUMS`` as aggregates of a partnership queryset."""
+    stated = Q(local_content_pct__isnull=False)
+    return {
+        "awards": Count("pk"),
+        "awarded_value_idr": Sum("contract_value_idr", default=0),
+        "lc_weighted": Sum(
+            F("contract_value_idr") * F("local_content_pct"),
+            output_field=DecimalField(max_digits=30, decimal_places=2),
+            default=0,
+        ),
+        "lc_valued": Sum("contract_value_idr", filter=stated, default=0),
+    }
+
+
+def weighted_local_content(weighted: Any, valued: Any) -> float | None:
+    """sum(value x TKDN %) / sum(value), over the awards that state their TKDN, to one decimal;
+    None when there are none (or no value)."""
+    if not valued:
+        return None
+    return round(float(Decimal(weighted or 0) / Decimal(valued)), 1)
+
 
 # How a dimension is read from a supplier (``s`` is the path to it), a requirement (``r``, or
 # None for rows that are suppliers) and the row's date field (``d``).
@@ -159,6 +196,21 @@ def breakdown(f: Filters, dimension: Dimension) -> list[dict[str, Any]]:
     return breakdown_rows(f, dimension, grouped)
 
 
+def award_breakdown(f: Filters, dimension: Dimension) -> list[dict[str, Any]]:
+    """Rows of ``AWARD_COLUMNS`` per key of the dimension: one grouped query."""
+    rows = (
+        awards(f)
+        .values(
+            key=dimension.key(
+                "introduction__supplier__", "introduction__requirement__", "awarded_at"
+            )
+        )
+        .annotate(**award_sums())
+        .order_by()
+    )
+    return award_rows(f, dimension, {row.pop("key"): row for row in rows})
+
+
 def breakdown_rows(
     f: Filters, dimension: Dimension, grouped: dict[Any, dict[str, int]]
 ) -> list[dict[str, Any]]:
@@ -176,3 +228,27 @@ def breakdown_rows(
         }
         for key in keys
     ]
+
+
+def award_rows(
+    f: Filters, dimension: Dimension, grouped: dict[Any, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The awards table's rows from the ``AWARD_SUMS`` per key, keys as ``breakdown_rows``."""
+    labels = dimension.labels(f)
+    keys = list(labels) if dimension.all_keys else []
+    keys += sorted((key for key in grouped if key not in labels), key=lambda x: (x is None, x))
+    empty = str(_("Not given"))
+    rows = []
+    for key in keys:
+        sums = grouped.get(key, {})
+        rows.append(
+            {
+                "key": key,
+                "label": labels.get(key, key if key not in (None, "") else empty),
+                "awarded_value_idr": sums.get("awarded_value_idr", 0),
+                "awarded_tkdn_pct": weighted_local_content(
+                    sums.get("lc_weighted"), sums.get("lc_valued")
+                ),
+            }
+        )
+    return rows

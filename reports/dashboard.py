@@ -32,9 +32,20 @@ from suppliers.models import (
 )
 
 from . import aggregated, services
-from .breakdowns import BREAKDOWN_COLUMNS, DIMENSIONS, Dimension, breakdown
+from .breakdowns import (
+    AWARD_COLUMNS,
+    AWARD_DIMENSIONS,
+    BREAKDOWN_COLUMNS,
+    DIMENSIONS,
+    Dimension,
+    award_breakdown,
+    award_sums,
+    breakdown,
+    weighted_local_content,
+)
 from .filters import (
     Filters,
+    awards,
     default_period,
     introductions,
     matches,
@@ -125,6 +136,7 @@ def key_figures(f: Filters) -> dict[str, Any]:
     part = partnerships(f).aggregate(
         total=Count("pk"), contract_value=Sum("contract_value_idr", default=0)
     )
+    awarded = awards(f).aggregate(**award_sums())
     return {
         "registered": umkm["registered"],
         "verified": umkm["verified"],
@@ -136,6 +148,8 @@ def key_figures(f: Filters) -> dict[str, Any]:
         "intro_expired": intro["expired"],
         "partnerships": part["total"],
         "contract_value_idr": part["contract_value"],
+        "awarded_value_idr": awarded["awarded_value_idr"],
+        "awarded_tkdn_pct": weighted_local_content(awarded["lc_weighted"], awarded["lc_valued"]),
         "median_days_to_intro": median_days_to_first_introduction(f),
         "moved_up": moved_up_after_partnership(f),
     }
@@ -152,8 +166,17 @@ KEY_FIGURE_LABELS = {
     "intro_expired": _("Introductions expired"),
     "partnerships": _("Partnerships"),
     "contract_value_idr": _("Contract value (IDR)"),
+    "awarded_value_idr": _("Awarded contract value (IDR)"),
+    "awarded_tkdn_pct": _("Value-weighted local content of awards (TKDN %)"),
     "median_days_to_intro": _("Median days from registration to first introduction"),
     "moved_up": _("UMKM that moved up a size class after a partnership"),
+}
+
+
+AWARD_TITLES = {
+    "province": _("Awarded contracts by province"),
+    "system": _("Awarded contracts by component system"),
+    "month": _("Awarded contracts by month"),
 }
 
 
@@ -202,6 +225,7 @@ def dashboard(f: Filters) -> dict[str, Any]:
         "by_stage": partnerships_by_stage(f),
         "by_pattern": partnerships_by_pattern(f),
         "breakdowns": [(d.slug, breakdown(f, d)) for d in DIMENSIONS.values()],
+        "awards": [(slug, award_breakdown(f, DIMENSIONS[slug])) for slug in AWARD_DIMENSIONS],
         "computed_at": timezone.now(),
     }
 
@@ -216,7 +240,7 @@ def cache_key(f: Filters, refresh: DashboardRefresh) -> str:
     # Hashed: filter values may hold spaces, which some cache backends refuse in keys.
     digest = hashlib.sha256("|".join((*parts, f.size_class, f.system)).encode()).hexdigest()
     # The refresh is part of the key: a new refresh of the facts retires every cached page.
-    return f"reports:dashboard:v2:{refresh.refreshed_at.timestamp()}:{language}:{digest[:32]}"
+    return f"reports:dashboard:v3:{refresh.refreshed_at.timestamp()}:{language}:{digest[:32]}"
 
 
 def cached_dashboard(f: Filters) -> dict[str, Any]:
@@ -272,4 +296,9 @@ def tables(data: dict[str, Any]) -> list[tuple[str, str, list[str], list[list[An
         headers = [str(dimension.title)] + [str(v) for v in BREAKDOWN_COLUMNS.values()]
         body = [[row["label"]] + [row[c] for c in BREAKDOWN_COLUMNS] for row in rows]
         result.append((dimension.slug, str(dimension.title), headers, body))
+    for slug, rows in data.get("awards", []):
+        title = str(AWARD_TITLES[slug])
+        headers = [str(DIMENSIONS[slug].title)] + [str(v) for v in AWARD_COLUMNS.values()]
+        body = [[row["label"]] + [row[c] for c in AWARD_COLUMNS] for row in rows]
+        result.append((f"awards_{slug}", title, headers, body))
     return [(slug, title, head, [list(r) for r in body]) for slug, title, head, body in result]

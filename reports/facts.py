@@ -16,6 +16,7 @@ from matchmaking.models import Match
 from suppliers.models import Province, SizeClass, Supplier
 
 from .models import (
+    AwardStat,
     IntroductionStat,
     MatchStat,
     PartnershipFact,
@@ -24,7 +25,7 @@ from .models import (
     SupplierStat,
 )
 
-CUBES = (SupplierStat, MatchStat, IntroductionStat, PartnershipStat)
+CUBES = (SupplierStat, MatchStat, IntroductionStat, PartnershipStat, AwardStat)
 FACT_MODELS = (*CUBES, SupplierFact, PartnershipFact)
 
 CONTRACT_STAGES = (Partnership.Stage.CONTRACT, Partnership.Stage.ACTIVE)
@@ -116,6 +117,24 @@ LEFT JOIN {province} p ON p.code = s.province_id
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
 """
 
+# By the local day of the award; the sums as ``reports.breakdowns.award_sums`` takes them.
+_AWARD_DAYS = """
+INSERT INTO {AwardStat} (month, day, province, island, size_class, system, awarded_value_idr,
+                         lc_weighted, lc_valued, n)
+SELECT date_trunc('month', d.day::timestamp)::date, d.day, s.province_id, p.island_group,
+       s.size_class_id, split_part(r.component_id, '.', 1), sum(pt.contract_value_idr),
+       sum(pt.contract_value_idr * pt.local_content_pct),
+       sum(pt.contract_value_idr) FILTER (WHERE pt.local_content_pct IS NOT NULL), count(*)
+FROM {partnership} pt
+CROSS JOIN LATERAL (SELECT (pt.awarded_at AT TIME ZONE %(tz)s)::date AS day) d
+JOIN {introduction} i ON i.id = pt.introduction_id
+JOIN {supplier} s ON s.id = i.supplier_id
+JOIN {requirement} r ON r.id = i.requirement_id
+LEFT JOIN {province} p ON p.code = s.province_id
+WHERE pt.awarded_at IS NOT NULL
+GROUP BY 1, 2, 3, 4, 5, 6
+"""
+
 # Microseconds, as whole numbers: the median divides them exactly as the direct computation does.
 _SUPPLIER_FACTS = """
 INSERT INTO {SupplierFact} (supplier_id, province, island, size_class, systems,
@@ -173,6 +192,10 @@ _CUBE_KEYS = {
         ["province", "island", "size_class", "system", "stage", "pattern"],
         ["contract_value_idr"],
     ),
+    AwardStat: (
+        ["province", "island", "size_class", "system"],
+        ["awarded_value_idr", "lc_weighted", "lc_valued"],
+    ),
 }
 
 
@@ -206,6 +229,7 @@ def rebuild(tz: str) -> dict[str, int]:
         _MATCH_DAYS,
         _INTRODUCTION_DAYS,
         _PARTNERSHIP_DAYS,
+        _AWARD_DAYS,
         *(_months_sql(model) for model in CUBES),
         _SUPPLIER_FACTS,
         _PARTNERSHIP_FACTS,

@@ -99,6 +99,16 @@ def partnerships(f: Filters):
     )
 
 
+def awards(f: Filters):
+    """Partnerships awarded in the period (from a quotation): the ministry's awarded value and
+    local content count these, by the day of the award."""
+    return Partnership.objects.filter(
+        supplier_q(f, "introduction__supplier__"),
+        _system_q(f, "introduction__requirement__"),
+        f.period("awarded_at"),
+    )
+
+
 def open_requirements(f: Filters) -> int:
     q = Q(status=Requirement.Status.OPEN)
     if f.province:

@@ -102,6 +102,20 @@ class PartnershipStat(_Cube):
         pass
 
 
+class AwardStat(_Cube):
+    """Partnerships awarded (from a quotation) per day of the award: their contract value and,
+    over those that state a local content, value x TKDN % and their value (the value-weighted
+    TKDN is the one divided by the other)."""
+
+    system = models.CharField(max_length=32, null=True)
+    awarded_value_idr = models.BigIntegerField(null=True)
+    lc_weighted = models.DecimalField(max_digits=30, decimal_places=2, null=True)
+    lc_valued = models.BigIntegerField(null=True)
+
+    class Meta(_Cube.Meta):
+        pass
+
+
 class SupplierFact(models.Model):
     """One row per UMKM with a first introduction, for the exact median of the time to it."""
 

@@ -4,8 +4,8 @@ from django.contrib.messages import ERROR
 from django.core.exceptions import ValidationError
 
 from . import services, team
-from .fields import M2M_FIELDS, PROFILE_FIELDS, SUPPLIER
-from .forms import ProfileRulesMixin
+from .fields import CERTIFICATE_FIELDS, M2M_FIELDS, PROFILE_FIELDS, SUPPLIER
+from .forms import CertificationRulesMixin, ProfileRulesMixin
 from .models import (
     CertificateReminder,
     CertificationType,
@@ -95,10 +95,17 @@ class SupplierMemberInline(admin.TabularInline):
     max_num = 0
 
 
+class CertificationAdminForm(CertificationRulesMixin, forms.ModelForm):
+    class Meta:
+        model = SupplierCertification
+        fields = ["supplier", *CERTIFICATE_FIELDS]
+
+
 class SupplierCertificationInline(admin.TabularInline):
     model = SupplierCertification
+    form = CertificationAdminForm
     extra = 0
-    fields = ["cert_type", "number", "issuer", "valid_until", "document"]
+    fields = list(CERTIFICATE_FIELDS)
 
 
 def save_certifications(formset: forms.BaseModelFormSet) -> None:
@@ -123,6 +130,7 @@ def save_certifications(formset: forms.BaseModelFormSet) -> None:
                 number=values["number"] or "",
                 issuer=values["issuer"] or "",
                 valid_until=values["valid_until"],
+                local_content_pct=values["local_content_pct"],
                 document=document,
             )
             formset.new_objects.append(form.instance)
@@ -285,7 +293,8 @@ class SupplierInvitationAdmin(admin.ModelAdmin):
 
 @admin.register(SupplierCertification)
 class SupplierCertificationAdmin(admin.ModelAdmin):
-    list_display = ["supplier", "cert_type", "number", "issuer", "valid_until"]
+    form = CertificationAdminForm
+    list_display = ["supplier", "cert_type", "number", "issuer", "valid_until", "local_content_pct"]
     list_filter = ["cert_type", "valid_until"]
     search_fields = ["supplier__legal_name", "supplier__nib", "number", "issuer"]
     autocomplete_fields = ["supplier"]
@@ -306,6 +315,7 @@ class SupplierCertificationAdmin(admin.ModelAdmin):
                 number=obj.number,
                 issuer=obj.issuer,
                 valid_until=obj.valid_until,
+                local_content_pct=obj.local_content_pct,
                 document=form.cleaned_data.get("document") or None,
             )
             obj.pk, obj._state = created.pk, created._state

@@ -25,6 +25,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from .models import Supplier
+from .models.supplier import TKDN_CODE
 
 
 class Kind(StrEnum):
@@ -34,17 +35,17 @@ class Kind(StrEnum):
     NUMBER = "number"  # a whole number
     DATE = "date"  # YYYY-MM-DD
     CHOICE = "choice"  # one of the model field's choices
+    FLAG = "flag"  # yes or no
     CODE = "code"  # one row of a reference table, by its code (a foreign key)
     CODES = "codes"  # rows of a reference table, by their codes (many-to-many)
     CERTIFICATIONS = "certifications"  # certificates held: a code and an optional end date
     OWNER = "owner"  # the firm a record belongs to (set by the door, never by the data)
-    BOOLEAN = "boolean"  # yes or no
     DATETIME = "datetime"  # a moment (ISO 8601 in the API)
 
 
 # Kinds stored in a column of the model's own table.
 SCALAR_KINDS = frozenset(
-    {Kind.TEXT, Kind.NUMBER, Kind.DATE, Kind.CHOICE, Kind.CODE, Kind.BOOLEAN, Kind.DATETIME}
+    {Kind.TEXT, Kind.NUMBER, Kind.DATE, Kind.CHOICE, Kind.CODE, Kind.FLAG, Kind.DATETIME}
 )
 
 
@@ -64,6 +65,9 @@ class Column:
 
     name: str
     position: int
+    # A file may leave it out (a column added after the header was published: older files
+    # stay valid); a file that has it is read as any other column.
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,10 @@ class Definition:
     def header(self) -> tuple[str, ...]:
         """The import's columns, in the documented order."""
         return tuple(spec.csv.name for spec in self.in_header_order)
+
+    @property
+    def optional_columns(self) -> tuple[str, ...]:
+        return tuple(spec.csv.name for spec in self.in_header_order if spec.csv.optional)
 
     @property
     def column_of_field(self) -> dict[str, str]:
@@ -240,3 +248,17 @@ SUPPLIER = Definition(
 # Certifications have their own services (they carry documents).
 PROFILE_FIELDS = SUPPLIER.names(kinds=SCALAR_KINDS)
 M2M_FIELDS = SUPPLIER.names(kinds=frozenset({Kind.CODES}))
+
+# A certificate held, on every door that records one (the certifications step, the admin, the
+# import's ``CODE:PCT@YYYY-MM-DD`` cells, the API's certification objects).
+CERTIFICATE_FIELDS = (
+    "cert_type",
+    "number",
+    "issuer",
+    "valid_until",
+    "local_content_pct",
+    "document",
+)
+# The certification types whose certificates state a local-content percentage (and must).
+LOCAL_CONTENT_TYPES = frozenset({TKDN_CODE})
+LOCAL_CONTENT_RANGE = (0, 100)

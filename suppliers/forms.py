@@ -10,7 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .fields import CAPABILITIES, COMPANY, SUPPLIER
+from .fields import CAPABILITIES, CERTIFICATE_FIELDS, COMPANY, SUPPLIER
 from .models import (
     CertificationType,
     ComponentCategory,
@@ -25,7 +25,7 @@ from .models import (
     SupplierMember,
     SupplierPhoto,
 )
-from .validation import SEPARATORS_RE, field_errors, normalise_phone
+from .validation import SEPARATORS_RE, certification_errors, field_errors, normalise_phone
 from .validators import (
     DOCUMENT_EXTENSIONS,
     DOCUMENT_MAX_BYTES,
@@ -186,11 +186,31 @@ def apply_definition(form: forms.BaseForm) -> None:
             formfield.widget.attrs["min"] = spec.min_value
 
 
-class CertificationForm(forms.ModelForm):
+class CertificationRulesMixin:
+    """The local-content rule (``validation.certification_errors``) beside its field, as the
+    certification services apply it on every other door."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if "local_content_pct" in self.fields and "local_content_pct" not in self.errors:
+            cert_type = cleaned.get("cert_type") or getattr(self.instance, "cert_type_id", None)
+            errors = certification_errors(cert_type, cleaned.get("local_content_pct"))
+            for name, messages in errors.items():
+                self.add_error(name, messages)
+        return cleaned
+
+
+class CertificationForm(CertificationRulesMixin, forms.ModelForm):
     class Meta:
         model = SupplierCertification
-        fields = ["cert_type", "number", "issuer", "valid_until", "document"]
+        fields = list(CERTIFICATE_FIELDS)
+        help_texts = {
+            "local_content_pct": _("Only for a TKDN certificate: the percentage it states."),
+        }
         widgets = {
+            "local_content_pct": forms.NumberInput(
+                attrs={"inputmode": "decimal", "step": "0.01", "min": "0", "max": "100"}
+            ),
             "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "document": forms.ClearableFileInput(
                 attrs=upload_attrs(

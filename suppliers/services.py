@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 
 from . import audit, validation, verification
-from .fields import COMPANY, M2M_FIELDS, PROFILE_FIELDS, SUPPLIER
+from .fields import CERTIFICATE_FIELDS, COMPANY, M2M_FIELDS, PROFILE_FIELDS, SUPPLIER
 from .models import (
     CertificationType,
     Supplier,
@@ -111,6 +112,7 @@ def certification_add(
     number: str = "",
     issuer: str = "",
     valid_until: date | None = None,
+    local_content_pct: Decimal | None = None,
     document: UploadedFile | None = None,
 ) -> SupplierCertification:
     certification = SupplierCertification(
@@ -119,15 +121,20 @@ def certification_add(
         number=number,
         issuer=issuer,
         valid_until=valid_until,
+        local_content_pct=local_content_pct,
     )
     if document is not None:
         certification.document = document
-    certification.full_clean()
+    validation.raise_errors(validation.certification_validate(certification))
     certification.save()
     audit.certification_recorded(
         certification,
         audit.Action.CERTIFICATION_ADDED,
-        fields=[name for name in ("number", "issuer", "document") if getattr(certification, name)],
+        fields=[
+            name
+            for name in ("number", "issuer", "local_content_pct", "document")
+            if getattr(certification, name) not in (None, "")
+        ],
     )
     supplier.save(update_fields=["updated_at"])
     supplier_changed.send(sender=Supplier, supplier_id=supplier.pk)
@@ -138,8 +145,9 @@ def certification_add(
 def certification_update(
     *, certification: SupplierCertification, data: dict[str, Any]
 ) -> SupplierCertification:
-    """Changes a certificate held (its number, issuer, end date or document; the admin)."""
-    allowed = {"cert_type", "number", "issuer", "valid_until", "document"}
+    """Changes a certificate held (its number, issuer, end date, local content or document; the
+    admin)."""
+    allowed = set(CERTIFICATE_FIELDS)
     # As stored: an admin form has already put the posted values on the instance.
     valid_until_before = (
         SupplierCertification.objects.filter(pk=certification.pk)
@@ -150,7 +158,7 @@ def certification_update(
         if name not in allowed:
             raise ValueError(f"Unknown certification field: {name}")
         setattr(certification, name, value)
-    certification.full_clean()
+    validation.raise_errors(validation.certification_validate(certification))
     certification.save()
     audit.certification_recorded(
         certification,

@@ -25,8 +25,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .fields import SCALAR_KINDS, SUPPLIER, Kind
-from .models import Supplier
+from .fields import LOCAL_CONTENT_RANGE, LOCAL_CONTENT_TYPES, SCALAR_KINDS, SUPPLIER, Kind
+from .models import Supplier, SupplierCertification
 
 Errors = dict[str, list[str]]
 
@@ -160,6 +160,41 @@ def supplier_validate(
         given["province"], given["regency"] = record["province"], supplier.regency
     for name, messages in field_errors(given).items():
         # As in the form: a field that failed its own check is not told twice.
+        errors.setdefault(name, messages)
+    return errors
+
+
+def certification_errors(cert_type: Any, local_content_pct: Any) -> Errors:
+    """The local-content rule of a certificate: a TKDN certificate states its percentage (0 to
+    100), no other certificate states one. ``cert_type`` is a row or its code."""
+    code = getattr(cert_type, "pk", cert_type)
+    errors: Errors = {}
+    name = "local_content_pct"
+    if code in LOCAL_CONTENT_TYPES:
+        if _empty(local_content_pct):
+            _add(errors, name, _("Enter the local-content percentage stated on the certificate."))
+        elif not LOCAL_CONTENT_RANGE[0] <= local_content_pct <= LOCAL_CONTENT_RANGE[1]:
+            _add(
+                errors,
+                name,
+                _("Enter a percentage from %(low)s to %(high)s.")
+                % {"low": LOCAL_CONTENT_RANGE[0], "high": LOCAL_CONTENT_RANGE[1]},
+            )
+    elif code and not _empty(local_content_pct):
+        _add(errors, name, _("Only a TKDN certificate states a local-content percentage."))
+    return errors
+
+
+def certification_validate(certification: SupplierCertification) -> Errors:
+    """Every rule on a certificate about to be saved: the model's validators, then the
+    local-content rule for a field that passed them."""
+    errors: Errors = {}
+    try:
+        certification.full_clean()
+    except ValidationError as exc:
+        errors = {name: list(messages) for name, messages in exc.message_dict.items()}
+    rule = certification_errors(certification.cert_type_id, certification.local_content_pct)
+    for name, messages in rule.items():
         errors.setdefault(name, messages)
     return errors
 

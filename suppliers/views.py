@@ -263,6 +263,7 @@ def edit_certifications(request: HttpRequest, pk: int) -> HttpResponse:
                 number=form.cleaned_data["number"],
                 issuer=form.cleaned_data["issuer"],
                 valid_until=form.cleaned_data["valid_until"],
+                local_content_pct=form.cleaned_data.get("local_content_pct"),
                 document=form.cleaned_data.get("document") or None,
             ),
         )

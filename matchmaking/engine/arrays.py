@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -29,9 +29,22 @@ class SupplierArrays:
     cert_cols: np.ndarray  # int32
     cert_until: np.ndarray  # int32 ordinal of the end date (NO_END_DATE when open-ended)
     text: np.ndarray  # float32 (n, DIM), L2-normalised rows
+    # Local content (TKDN): one entry per TKDN certificate carrying a percentage.
+    lc_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    lc_pct: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float64))
+    lc_until: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def local_content(self, today: int) -> np.ndarray:
+        """(n,) float64: the best percentage among the TKDN certificates valid on ``today``,
+        NaN for a supplier without one."""
+        best = np.full(len(self.ids), -np.inf)
+        keep = self.lc_until >= today
+        np.maximum.at(best, self.lc_rows[keep], self.lc_pct[keep])
+        best[np.isneginf(best)] = np.nan
+        return best
 
     def valid_certs(self, today: int, n_certs: int) -> np.ndarray:
         valid = np.zeros((len(self.ids), n_certs), dtype=np.float32)
@@ -49,6 +62,7 @@ class SupplierArrays:
         remap = np.full(len(self.ids), -1, dtype=np.int64)
         remap[rows] = np.arange(len(rows))
         keep = remap[self.cert_rows] >= 0
+        lc_keep = remap[self.lc_rows] >= 0
         return SupplierArrays(
             ids=self.ids[rows],
             province=self.province[rows],
@@ -62,6 +76,9 @@ class SupplierArrays:
             cert_cols=self.cert_cols[keep],
             cert_until=self.cert_until[keep],
             text=self.text[rows],
+            lc_rows=remap[self.lc_rows[lc_keep]].astype(np.int32),
+            lc_pct=self.lc_pct[lc_keep],
+            lc_until=self.lc_until[lc_keep],
         )
 
 
@@ -77,6 +94,9 @@ class RequirementArrays:
     needed_by: np.ndarray  # int32 (r,) ordinal
     province: np.ndarray  # int32 (r,)
     text: np.ndarray  # float32 (r, DIM)
+    # Minimum local content (TKDN %) asked, NaN when none; whether it is a hard rule.
+    min_local_content: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float64))
+    local_content_required: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -122,6 +142,7 @@ def build_suppliers(
     components: Iterable[tuple[int, str]],
     certifications: Iterable[tuple[int, str, date | None]],
     text_vectors: np.ndarray | None = None,
+    local_content: Iterable[tuple[int, float, date | None]] = (),
 ) -> SupplierArrays:
     ids_arr = np.asarray(ids, dtype=np.int64)
     order = np.argsort(ids_arr, kind="stable")
@@ -162,6 +183,11 @@ def build_suppliers(
         text_vectors = textmod.vectorize([descriptions[i] for i in order])
     else:
         text_vectors = np.asarray(text_vectors, dtype=np.float32)[order]
+    lc = [(owner, float(pct), until) for owner, pct, until in local_content if pct is not None]
+    lc_owners = np.fromiter((e[0] for e in lc), dtype=np.int64, count=len(lc))
+    lc_rows = np.searchsorted(ids_arr, lc_owners).astype(np.int32)
+    lc_keep = lc_rows < len(ids_arr)
+    lc_keep[lc_keep] &= ids_arr[lc_rows[lc_keep]] == lc_owners[lc_keep]
     return SupplierArrays(
         ids=ids_arr,
         province=province,
@@ -175,6 +201,11 @@ def build_suppliers(
         cert_cols=np.fromiter((k[1] for k in cert_entries), np.int32, len(cert_entries))[keep],
         cert_until=np.fromiter(cert_entries.values(), np.int32, len(cert_entries))[keep],
         text=text_vectors,
+        lc_rows=lc_rows[lc_keep],
+        lc_pct=np.fromiter((e[1] for e in lc), np.float64, len(lc))[lc_keep],
+        lc_until=np.fromiter(
+            (NO_END_DATE if e[2] is None else e[2].toordinal() for e in lc), np.int32, len(lc)
+        )[lc_keep],
     )
 
 
@@ -192,6 +223,8 @@ def build_requirements(
     required_certs: Iterable[tuple[int, str]],
     preferred_certs: Iterable[tuple[int, str]],
     text_vectors: np.ndarray | None = None,
+    min_local_content: Sequence[int | None] | None = None,
+    local_content_required: Sequence[bool] | None = None,
 ) -> RequirementArrays:
     ids_arr = np.asarray(ids, dtype=np.int64)
     order = np.argsort(ids_arr, kind="stable")
@@ -218,4 +251,9 @@ def build_requirements(
             [vocab.province_index.get(p, unknown) if p else unknown for p in provinces], np.int32
         ),
         text=text_vectors,
+        min_local_content=reorder(
+            [np.nan if m is None else m for m in (min_local_content or [None] * len(ids))],
+            np.float64,
+        ),
+        local_content_required=reorder(local_content_required or [False] * len(ids), bool),
     )

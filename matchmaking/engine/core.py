@@ -14,7 +14,10 @@ Hard rules (a pair that breaks one is excluded and never becomes a match):
   closeness below is "same part family" or "same subsystem". A requirement without processes
   therefore needs the family overlap;
 * the ministry has not rejected the supplier's verification (a rejected firm is offered to no
-  buyer until a new review verifies it; a firm not yet verified is offered, labelled so).
+  buyer until a new review verifies it; a firm not yet verified is offered, labelled so);
+* when the buyer marks its minimum local content as required: the supplier's best TKDN
+  percentage (among its TKDN certificates valid on ``today``) reaches that minimum; a supplier
+  without a valid TKDN certificate with a percentage does not.
 
 Soft components, each 0..1, weighted by ``WEIGHTS`` (sum 100) into the 0-100 score:
 * process: share of the required processes the supplier does (1 when none are required);
@@ -30,7 +33,9 @@ Soft components, each 0..1, weighted by ``WEIGHTS`` (sum 100) into the 0-100 sco
 * distance: between province capitals: 1.0 same province; same island group 0.7 falling to 0.5
   at 1,500 km; elsewhere 0.4 falling to 0 at 4,000 km; 0 when the supplier has no province;
 * text: cosine similarity of the descriptions (see ``text``);
-* verified: 1 verified, 0.5 not yet verified, 0 rejected.
+* verified: 1 verified, 0.5 not yet verified, 0 rejected;
+* local_content: the supplier's best valid TKDN percentage / the requirement's minimum, capped
+  at 1; 0 without a valid TKDN certificate; 1 when the requirement asks no minimum (or 0%).
 """
 
 from __future__ import annotations
@@ -48,18 +53,21 @@ from .arrays import (
 )
 from .vocabulary import Vocabulary
 
-ENGINE_VERSION = "2026.12-1"
+ENGINE_VERSION = "2026.12-2"
 
+# Local content is worth as much as the nice-to-have certifications: buyers care (TKDN rules),
+# but a buyer who needs it marks it required, which makes it a hard rule instead.
 WEIGHTS: dict[str, float] = {
-    "process": 25.0,
-    "component": 20.0,
+    "process": 23.0,
+    "component": 18.0,
     "material": 10.0,
     "certification": 5.0,
-    "capacity": 12.0,
+    "capacity": 11.0,
     "lead_time": 8.0,
     "distance": 8.0,
     "text": 7.0,
     "verified": 5.0,
+    "local_content": 5.0,
 }
 COMPONENTS = tuple(WEIGHTS)
 
@@ -147,13 +155,22 @@ class Engine:
                 "distance": p["distance"],
                 "text": np.clip(p["text"], 0.0, 1.0),
                 "verified": p["verified"],
+                "local_content": np.where(
+                    np.isnan(p["lc_min"]) | (p["lc_min"] <= 0),
+                    1.0,
+                    np.where(
+                        np.isnan(p["lc_pct"]), 0.0, np.minimum(1.0, p["lc_pct"] / p["lc_min"])
+                    ),
+                ),
             }
         score = np.zeros(np.broadcast_shapes(*(np.shape(v) for v in comps.values())), np.float32)
         for name, value in comps.items():
             score += np.float32(WEIGHTS[name]) * np.asarray(value, dtype=np.float32)
         certs_ok = p["req_hits"] >= p["req_n"]
         overlap = (p["proc_hits"] > 0) | (p["level"] >= FAMILY_LEVEL)
-        excluded = ~(certs_ok & overlap) | p["rejected"]
+        # NaN compares false: no percentage never reaches a minimum.
+        local_short = p["lc_required"] & ~np.isnan(p["lc_min"]) & ~(p["lc_pct"] >= p["lc_min"])
+        excluded = ~(certs_ok & overlap) | p["rejected"] | local_short
         return score, excluded, comps
 
     # --- the block path: a few matrix products and ~10 passes over (b, n) float32 arrays -------
@@ -212,6 +229,7 @@ class Engine:
         features[:, o["cap_unknown"]] = cap_unknown
         features[:, o["lead_unknown"]] = lead_unknown
         features[:, o["one"]] = 1.0
+        local = sups.local_content(self.today_ordinal)
         cache[key] = {
             "F": features,
             "capacity": np.where(cap_unknown, 0.0, sups.capacity).astype(np.float32),
@@ -219,6 +237,9 @@ class Engine:
             # takes half of it back (0.5 for "not given").
             "lead": np.where(lead_unknown, -1e9, sups.lead_time).astype(np.float32),
             "text": sups.text,
+            "local": np.nan_to_num(local, nan=0.0).astype(np.float32),
+            # For the hard rule: no certificate is below any minimum, 0% included.
+            "local_gate": np.nan_to_num(local, nan=-1.0),
         }
         return cache[key]
 
@@ -268,6 +289,10 @@ class Engine:
         weights[:, o["cap_unknown"]] = np.where(no_need, -0.75, 0.25) * w["capacity"]
         const[no_need] += w["capacity"]
         weights[:, o["lead_unknown"]] = -0.5 * w["lead_time"]
+        # Local content, like capacity: min(w, w x pct / minimum) below; no minimum gives w.
+        minimum = reqs.min_local_content[rows]
+        asks = ~np.isnan(minimum) & (minimum > 0)
+        const[~asks] += w["local_content"]
         weights[:, o["one"]] = const
 
         # Hard rules as one more product: 1000 x (must-have certificates held) + (processes
@@ -290,6 +315,13 @@ class Engine:
                 np.float32
             ),
             "text": (w["text"] * reqs.text[rows]).astype(np.float32),
+            "local_scale": np.where(
+                asks, w["local_content"] / np.where(asks, minimum, 1.0), 0.0
+            ).astype(np.float32),
+            # The minimum where it is a hard rule, else -inf (nothing is below it).
+            "local_rule": np.where(
+                reqs.local_content_required[rows] & ~np.isnan(minimum), minimum, -np.inf
+            ),
         }
 
     def score_block(
@@ -340,14 +372,26 @@ class Engine:
             buffer[...] = text
         np.clip(buffer, 0.0, w_text, out=buffer)
         score += buffer
+        np.multiply.outer(r["local_scale"], f["local"], out=buffer)
+        np.minimum(buffer, np.float32(WEIGHTS["local_content"]), out=buffer)
+        score += buffer
+        local_short = None
+        if np.isfinite(r["local_rule"]).any():
+            local_short = r["local_rule"][:, np.newaxis] > f["local_gate"][np.newaxis, :]
         rules = np.matmul(r["rules"], f["F"][:, : o["rules_width"]].T, out=buffer)
         needed = (1000.0 * r["required"])[:, np.newaxis]
         rejected = (sups.verification == REJECTED)[np.newaxis, :]
-        out = {"score": score, "excluded": (rules < needed + 0.5) | rejected}
+        excluded = (rules < needed + 0.5) | rejected
+        if local_short is not None:
+            excluded |= local_short
+        out = {"score": score, "excluded": excluded}
         if with_parts:
             # rules = 1000 x held + overlap count (at most 35 < 1000). A rejected firm is no near
-            # miss: one more certificate would not open anything for it.
+            # miss: one more certificate would not open anything for it; nor is a firm below a
+            # required local content.
             good = (score >= NEAR_MISS_MIN_SCORE) & ~rejected
+            if local_short is not None:
+                good &= ~local_short
             out["cert_near"] = good & (rules > needed - 999.5) & (rules < needed - 0.5)
             out["proc_near"] = (
                 good & (np.abs(rules - needed) < 0.5) & (r["proc_n"] > 0)[:, np.newaxis]
@@ -396,6 +440,9 @@ class Engine:
             "text": np.einsum("ij,ij->i", reqs.text[r_idx], sups.text[s_idx]),
             "verified": self.verification_table[sups.verification[s_idx]],
             "rejected": sups.verification[s_idx] == REJECTED,
+            "lc_min": reqs.min_local_content[r_idx],
+            "lc_required": reqs.local_content_required[r_idx],
+            "lc_pct": sups.local_content(self.today_ordinal)[s_idx],
         }
         score, excluded, comps = self._combine(parts)
         return {"score": score, "excluded": excluded, "components": comps, "parts": parts}

@@ -196,23 +196,25 @@ def _page_extras_sql(with_partner: bool) -> str:
     # Certificates first: their date column sets the type of the fourth column.
     parts = []
     parts.append(
-        f"SELECT supplier_id, 'certifications', cert_type_id, valid_until "  # noqa: S608 (names from the models; values are parameters)
+        f"SELECT supplier_id, 'certifications', cert_type_id, valid_until, "  # noqa: S608 (names from the models; values are parameters)
+        f"local_content_pct "
         f"FROM {_table(SupplierCertification)} WHERE supplier_id {marks}"
     )
     for name, column in LIST_FIELDS.items():
         through = Supplier._meta.get_field(name).remote_field.through
         parts.append(
-            f"SELECT supplier_id, '{name}', {column}, NULL FROM {_table(through)} "  # noqa: S608 (names from the models; values are parameters)
+            f"SELECT supplier_id, '{name}', {column}, NULL, NULL FROM {_table(through)} "  # noqa: S608 (names from the models; values are parameters)
             f"WHERE supplier_id {marks}"
         )
     if with_partner:
         parts.append(
-            f"SELECT supplier_id, 'contact', NULL, NULL FROM {_table(PartnerConsent)} "  # noqa: S608 (names from the models; values are parameters)
+            f"SELECT supplier_id, 'contact', NULL, NULL, NULL FROM {_table(PartnerConsent)} "  # noqa: S608 (names from the models; values are parameters)
             f"WHERE partner_id = %s AND scope = %s AND revoked_at IS NULL "
             f"AND supplier_id {marks}"
         )
         parts.append(
-            f"SELECT supplier_id, 'managed', NULL, NULL FROM {_table(PartnerManagedSupplier)} "  # noqa: S608 (names from the models; values are parameters)
+            f"SELECT supplier_id, 'managed', NULL, NULL, NULL "  # noqa: S608 (names from the models; values are parameters)
+            f"FROM {_table(PartnerManagedSupplier)} "
             f"WHERE partner_id = %s AND supplier_id {marks}"
         )
     return " UNION ALL ".join(parts)
@@ -240,9 +242,15 @@ def _page_extras(ids: Sequence[int], partner: PartnerOrganisation | None) -> _Ex
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    for supplier_id, kind, code, valid_until in rows:
+    for supplier_id, kind, code, valid_until, pct in rows:
         if kind == "certifications":
-            extras.certifications[supplier_id].append({"code": code, "valid_until": valid_until})
+            extras.certifications[supplier_id].append(
+                {
+                    "code": code,
+                    "valid_until": valid_until,
+                    "local_content_pct": None if pct is None else float(pct),
+                }
+            )
         elif kind == "contact":
             extras.contact.add(supplier_id)
         elif kind == "managed":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -31,6 +32,7 @@ from ..models import (
     SizeClass,
     Supplier,
 )
+from ..models.supplier import TKDN_CODE
 from ..services import certification_set, supplier_create
 from ..verification import verification_decide
 from .archetypes import ARCHETYPES, Archetype
@@ -106,6 +108,14 @@ def _certifications(rng: random.Random, archetype: Archetype, factor: float) -> 
     return result
 
 
+def _local_content(nib: str, certifications: dict) -> dict[str, Decimal]:
+    """A TKDN certificate states its percentage: 25-79%, from the NIB (the random sequence, and
+    so the rest of the demo, stays as it was)."""
+    if TKDN_CODE not in certifications:
+        return {}
+    return {TKDN_CODE: Decimal(25 + int(nib[-4:]) % 55)}
+
+
 def _supplier(
     rng: random.Random, nib: str, lookups: _Lookups, taken: set[str]
 ) -> tuple[SupplierUpsert, str]:
@@ -161,7 +171,8 @@ def _supplier(
                 lookups.kbli[k] for k in archetype.kbli[: rng.randint(1, len(archetype.kbli))]
             ],
         },
-        certifications=_certifications(rng, archetype, cert_factor),
+        certifications=(certifications := _certifications(rng, archetype, cert_factor)),
+        local_content=_local_content(nib, certifications),
     )
     status = _weighted(rng, (("verified", 70), ("unverified", 22), ("rejected", 8)))
     return item, status

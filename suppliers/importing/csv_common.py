@@ -82,10 +82,13 @@ def read_records(path: Path) -> list[list[str]]:
         raise ImportFileError(_("The file is not valid CSV: %(error)s") % {"error": exc}) from exc
 
 
-def header_positions(header: list[str], columns: tuple[str, ...]) -> dict[str, int]:
-    """Column name -> its index in the file; ImportFileError unless each column is there once."""
+def header_positions(
+    header: list[str], columns: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> dict[str, int]:
+    """Column name -> its index in the file; ImportFileError unless each column is there once
+    (the ``optional`` ones at most once)."""
     names = [cell.strip().casefold() for cell in header]
-    missing = [column for column in columns if column not in names]
+    missing = [column for column in columns if column not in names and column not in optional]
     unexpected = [name for name in names if name not in columns]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if missing or unexpected or repeated:
@@ -115,12 +118,15 @@ class CsvRow:
     problem: Problem | None = None
 
 
-def read_rows(path: Path | str, columns: tuple[str, ...]) -> list[CsvRow]:
-    """The file's data rows, each cell stripped and keyed by column; blank rows left out."""
+def read_rows(
+    path: Path | str, columns: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> list[CsvRow]:
+    """The file's data rows, each cell stripped and keyed by column; blank rows left out. An
+    ``optional`` column the file leaves out is missing from ``cells``."""
     records = read_records(Path(path))
     if not records:
         raise ImportFileError(_("The file is empty: row 1 must be the header."))
-    positions = header_positions(records[0], columns)
+    positions = header_positions(records[0], columns, optional)
     rows = []
     for number, record in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in record):

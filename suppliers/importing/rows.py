@@ -14,12 +14,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext as _
 
+from .. import validation
 from ..fields import SUPPLIER, Kind
 from ..models import CertificationType, Province, Regency, SizeClass
 from .csv_common import parse_date, split_list
@@ -67,10 +69,39 @@ def _add(errors: Errors, name: str, message: str) -> None:
     errors.setdefault(name, []).append(message)
 
 
-def _parse_certifications(text: str, refs: References, errors: Errors) -> dict[str, date | None]:
+def _parse_local_content(item: str, code: str, text: str, errors: Errors) -> Decimal | None:
+    """The percentage of ``CODE:PCT`` (45, 45.5 or 45,5), checked with the certificate's rule;
+    None (with a problem added) when it is not one."""
+    try:
+        pct = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        pct = None
+    # At most two decimals, as the certificate's column stores it.
+    if pct is None or not pct.is_finite() or pct.as_tuple().exponent < -2:
+        _add(
+            errors,
+            "certifications",
+            _(
+                "%(item)s: the local content must be a number with at most two decimals, "
+                "for example TKDN:45.5@2027-12-31."
+            )
+            % {"item": item},
+        )
+        return None
+    rule = validation.certification_errors(code, pct)
+    for message in rule.get("local_content_pct", []):
+        _add(errors, "certifications", f"{item}: {message}")
+    return None if rule else pct
+
+
+def _parse_certifications(
+    text: str, refs: References, errors: Errors
+) -> tuple[dict[str, date | None], dict[str, Decimal]]:
     result: dict[str, date | None] = {}
+    local_content: dict[str, Decimal] = {}
     for item in split_list(text):
         code_text, _at, date_text = (part.strip() for part in item.partition("@"))
+        code_text, colon, pct_text = (part.strip() for part in code_text.partition(":"))
         code = refs.certifications.get(code_text.casefold())
         if code is None:
             _add(
@@ -97,8 +128,13 @@ def _parse_certifications(text: str, refs: References, errors: Errors) -> dict[s
                 _("%(code)s is listed twice with different dates.") % {"code": code},
             )
             continue
+        if colon:
+            pct = _parse_local_content(item, code, pct_text, errors)
+            if pct is None:
+                continue
+            local_content[code] = pct
         result[code] = valid_until
-    return result
+    return result, local_content
 
 
 def _parse_location(
@@ -170,6 +206,7 @@ def parse_row(values: Mapping[str, str], refs: References) -> tuple[SupplierUpse
     fields: dict[str, Any] = {}
     many: dict[str, list[Any]] = {}
     certifications: dict[str, date | None] = {}
+    local_content: dict[str, Decimal] = {}
 
     for spec in SUPPLIER:
         name, text = spec.name, values.get(spec.name, "")
@@ -205,11 +242,15 @@ def parse_row(values: Mapping[str, str], refs: References) -> tuple[SupplierUpse
             elif codes:
                 many[name] = [known[code.casefold()] for code in codes]
         elif spec.kind is Kind.CERTIFICATIONS:
-            certifications = _parse_certifications(text, refs, errors)
+            certifications, local_content = _parse_certifications(text, refs, errors)
         else:  # pragma: no cover - a kind added to SUPPLIER needs its parser here
             raise ValueError(f"No parser for {name} ({spec.kind})")
 
     item = SupplierUpsert(
-        nib=values.get(KEY, ""), fields=fields, many=many, certifications=certifications
+        nib=values.get(KEY, ""),
+        fields=fields,
+        many=many,
+        certifications=certifications,
+        local_content=local_content,
     )
     return item, errors

@@ -13,7 +13,9 @@ Update rules (the CSV import documents them to its users):
 - a list given in ``many`` replaces the stored list;
 - certifications are merged by type and never deleted (they may carry an uploaded document): a
   type not on file is added; a type on file with the same valid-until date, or given without
-  a date, is left alone; otherwise the newest certificate of that type gets the new date.
+  a date, is left alone; otherwise the newest certificate of that type gets the new date. A
+  local-content percentage given (``local_content``, TKDN only) goes on that newest certificate;
+  a new TKDN certificate needs one (``validation.certification_errors``).
 An existing company where none of this changes anything is "unchanged" and is not written at
 all (its ``updated_at`` stays as it was).
 """
@@ -24,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -56,6 +59,8 @@ class SupplierUpsert:
     fields: dict[str, Any] = field(default_factory=dict)
     many: dict[str, Collection[models.Model]] = field(default_factory=dict)
     certifications: dict[str, date | None] = field(default_factory=dict)
+    # Local content (TKDN %) stated for some of the ``certifications``, by code.
+    local_content: dict[str, Decimal] = field(default_factory=dict)
 
 
 @dataclass
@@ -65,8 +70,11 @@ class UpsertPlan:
     outcome: str
     changed_fields: list[str] = field(default_factory=list)
     many_changes: dict[str, set[Any]] = field(default_factory=dict)
-    cert_creates: list[tuple[str, date | None]] = field(default_factory=list)
-    cert_updates: list[tuple[SupplierCertification, date | None]] = field(default_factory=list)
+    cert_creates: list[tuple[str, date | None, Decimal | None]] = field(default_factory=list)
+    # (newest certificate of the type, its new end date, its new local content)
+    cert_updates: list[tuple[SupplierCertification, date | None, Decimal | None]] = field(
+        default_factory=list
+    )
     errors: dict[str, list[str]] = field(default_factory=dict)
     # The stored values of the changed fields (ids for foreign keys), for the identity rule.
     previous: dict[str, Any] = field(default_factory=dict)
@@ -172,10 +180,28 @@ def _plan_one(
             )
             continue
         held = [] if existing is None else current_certs.get((supplier.pk, code), [])
+        pct = item.local_content.get(code)
         if not held:
-            plan.cert_creates.append((code, valid_until))
-        elif valid_until is not None and all(c.valid_until != valid_until for c in held):
-            plan.cert_updates.append((held[0], valid_until))
+            rule = validation.certification_errors(code, pct)
+            if rule:
+                for messages in rule.values():
+                    plan.errors.setdefault("certifications", []).extend(
+                        f"{code}: {message}" for message in messages
+                    )
+                continue
+            plan.cert_creates.append((code, valid_until, pct))
+            continue
+        newest = held[0]
+        new_date = valid_until is not None and all(c.valid_until != valid_until for c in held)
+        new_pct = pct is not None and newest.local_content_pct != pct
+        if new_date or new_pct:
+            plan.cert_updates.append(
+                (
+                    newest,
+                    valid_until if new_date else newest.valid_until,
+                    pct if new_pct else newest.local_content_pct,
+                )
+            )
 
     if existing is not None:
         touched = plan.changed_fields or plan.many_changes or plan.cert_creates
@@ -233,18 +259,26 @@ def supplier_upsert_apply(*, plans: Sequence[UpsertPlan]) -> list[Supplier]:
         _insert_pairs(through, source, target, pairs)
 
     new_certs = [
-        SupplierCertification(supplier=plan.supplier, cert_type_id=code, valid_until=valid_until)
+        SupplierCertification(
+            supplier=plan.supplier,
+            cert_type_id=code,
+            valid_until=valid_until,
+            local_content_pct=pct,
+        )
         for plan in todo
-        for code, valid_until in plan.cert_creates
+        for code, valid_until, pct in plan.cert_creates
     ]
     SupplierCertification.objects.bulk_create(new_certs, batch_size=CHUNK)
     changed_certs, old_dates = [], []
     for plan in todo:
-        for cert, valid_until in plan.cert_updates:
+        for cert, valid_until, pct in plan.cert_updates:
             old_dates.append(cert.valid_until)
             cert.valid_until = valid_until
+            cert.local_content_pct = pct
             changed_certs.append(cert)
-    SupplierCertification.objects.bulk_update(changed_certs, ["valid_until"], batch_size=CHUNK)
+    SupplierCertification.objects.bulk_update(
+        changed_certs, ["valid_until", "local_content_pct"], batch_size=CHUNK
+    )
 
     # A verified company whose NIB, name or province changed goes back to the ministry's queue,
     # as from the form (the rare rows concerned, one by one).

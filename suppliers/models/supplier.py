@@ -265,6 +265,10 @@ class SupplierMember(models.Model):
         return self.role == self.Role.OWNER
 
 
+# The certification type whose certificates carry a local-content percentage.
+TKDN_CODE = "TKDN"
+
+
 class SupplierCertification(models.Model):
     supplier = models.ForeignKey(
         Supplier,

@@ -64,9 +64,9 @@ def test_lists_and_certificates_are_sorted_and_belong_to_their_supplier(world):
     rows = {row["id"]: row for row in client.get("/api/v1/suppliers/").json()["results"]}
     assert rows[supplier.pk]["processes"] == ["CNC_MILL", "INJ_MOULD", "STAMP"]
     assert rows[supplier.pk]["certifications"] == [
-        {"code": "IATF16949", "valid_until": "2029-06-30"},
-        {"code": "ISO9001", "valid_until": None},
-        {"code": "ISO9001", "valid_until": "2030-01-31"},
+        {"code": "IATF16949", "valid_until": "2029-06-30", "local_content_pct": None},
+        {"code": "ISO9001", "valid_until": None, "local_content_pct": None},
+        {"code": "ISO9001", "valid_until": "2030-01-31", "local_content_pct": None},
     ]
     assert rows[world.private.pk]["processes"] == []
     assert rows[world.private.pk]["certifications"] == []

@@ -74,7 +74,9 @@ def test_an_association_registers_a_member_and_manages_it(world, association):
     assert data["id"] == supplier.pk
     assert data["province"] == "32"  # taken from the regency, as the import does
     assert data["processes"] == ["INJ_MOULD", "TOOL_DIE"]
-    assert data["certifications"] == [{"code": "ISO9001", "valid_until": "2028-05-31"}]
+    assert data["certifications"] == [
+        {"code": "ISO9001", "valid_until": "2028-05-31", "local_content_pct": None}
+    ]
     assert data["nib"] == "8120000000002"  # it manages the company
     assert data["contact_email"] is None  # no consent from the UMKM yet
     assert supplier.contact_email == "halo@anggota.example.id"

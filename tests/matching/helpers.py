@@ -15,7 +15,7 @@ def make_supplier(
     processes: Iterable[str] = ("INJ_MOULD",),
     components: Iterable[str] = ("BAT.MOD.HOLDER",),
     materials: Iterable[str] = ("PC",),
-    certs: Iterable[tuple[str, date | None]] = (),
+    certs: Iterable[tuple] = (),
     province: str | None = "32",
     capacity: int | None = 5000,
     lead_time: int | None = 14,
@@ -36,9 +36,13 @@ def make_supplier(
     supplier.processes.set(list(processes))
     supplier.components.set(list(components))
     supplier.materials.set(list(materials))
-    for code, until in certs:
+    # (code, valid until) or, for TKDN, (code, valid until, local content %).
+    for code, until, *pct in certs:
         SupplierCertification.objects.create(
-            supplier=supplier, cert_type_id=code, valid_until=until
+            supplier=supplier,
+            cert_type_id=code,
+            valid_until=until,
+            local_content_pct=pct[0] if pct else None,
         )
     return supplier
 

@@ -29,7 +29,9 @@ def _varied_pairs():
     )
     make_supplier(certs=(("ISO9001", in_days(-3)),), province="64", capacity=10)
     make_supplier(certs=(("IATF16949", in_days(30)),), components=("BAT.PACK.ENCL",))
+    make_supplier(certs=(("TKDN", in_days(90), 45.55), ("TKDN", in_days(-1), 80)))
     make_requirement()
+    make_requirement(min_local_content_pct=40, local_content_required=True)
     make_requirement(required=("ISO9001",), preferred=("IATF16949", "ISO14001"))
     make_requirement(
         processes=("INJ_MOULD", "ASSEMBLY"),
@@ -51,7 +53,7 @@ def test_facts_text_parses_to_the_per_pair_facts():
     engine, reqs, r_idx, sups, s_idx, result = _varied_pairs()
     expected = pair_facts(engine, reqs, r_idx, sups, s_idx, result)
     texts = pair_facts_json(engine, reqs, r_idx, sups, s_idx, result)
-    assert len(texts) == len(expected) == 15
+    assert len(texts) == len(expected) == 24
     assert [json.loads(text) for text in texts] == expected
     # Same numbers written the same way (jsonb keeps numbers as written).
     assert [orjson.loads(text) for text in texts] == [
@@ -59,6 +61,8 @@ def test_facts_text_parses_to_the_per_pair_facts():
     ]
     assert any(facts["certifications"] for facts in expected)
     assert any(facts["missing_certifications"] for facts in expected)
+    assert {"pct": 45.55, "min": 40, "required": True} in [f["local_content"] for f in expected]
+    assert {"pct": None, "min": 40, "required": True} in [f["local_content"] for f in expected]
 
 
 def test_number_texts_are_what_orjson_writes():

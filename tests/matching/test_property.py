@@ -42,6 +42,10 @@ suppliers = st.fixed_dictionaries(
         "lead_time": st.sampled_from([None, 0, 30, 120]),
         "verification": st.sampled_from(["verified", "unverified", "rejected"]),
         "description": st.sampled_from(TEXTS),
+        "tkdn": st.lists(
+            st.tuples(st.sampled_from([30, 40, 45.5, 72]), st.sampled_from([-10, 0, 30, None])),
+            max_size=2,
+        ),
     }
 )
 requirements = st.fixed_dictionaries(
@@ -55,6 +59,8 @@ requirements = st.fixed_dictionaries(
         "annual_volume": st.sampled_from([0, 600, 12_000, 120_000]),
         "needed_in_days": st.sampled_from([-5, 10, 90]),
         "description": st.sampled_from(TEXTS),
+        "min_local_content_pct": st.sampled_from([None, 0, 40, 45]),
+        "local_content_required": st.booleans(),
     }
 )
 
@@ -63,7 +69,9 @@ def _build(spec_suppliers, spec_requirements):
     made_suppliers = []
     for spec in spec_suppliers:
         spec = dict(spec)
-        spec["certs"] = [(c, None if d is None else in_days(d)) for c, d in spec["certs"]]
+        spec["certs"] = [(c, None if d is None else in_days(d)) for c, d in spec["certs"]] + [
+            ("TKDN", None if d is None else in_days(d), pct) for pct, d in spec.pop("tkdn")
+        ]
         made_suppliers.append(make_supplier(**spec))
     made_requirements = [make_requirement(**spec) for spec in spec_requirements]
     return made_suppliers, made_requirements

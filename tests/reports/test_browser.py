@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.conf import settings
 from django.test import Client
 
 from tests.browser import conftest as harness
-from tests.factories import MinistryUserFactory
+from tests.factories import IntroductionFactory, MinistryUserFactory, PartnershipFactory
+
+from .conftest import at
 
 # The browser harness's fixtures, shared with this folder.
 _reference_data = harness._reference_data
@@ -45,6 +49,21 @@ def test_ministry_reads_and_filters_the_dashboard(
     log_in(page, live_server, MinistryUserFactory())
     failed = []
     harness.watch_failures(page, failed)
+    # A contract awarded in the period, from an introduction and a partnership of 2025.
+    earlier = IntroductionFactory(
+        requirement=history.r2,
+        supplier=history.s2,
+        status="accepted",
+        requested_at=at("2025-05-01"),
+    )
+    PartnershipFactory(
+        introduction=earlier,
+        stage="contract",
+        contract_value_idr=250_000_000,
+        local_content_pct=Decimal("45"),
+        awarded_at=at("2026-05-05"),
+        created_at=at("2025-05-02"),
+    )
 
     page.goto("/")
     page.get_by_test_id("nav-reports").first.click()
@@ -61,6 +80,15 @@ def test_ministry_reads_and_filters_the_dashboard(
         assert box.evaluate("e => e.scrollWidth <= e.clientWidth"), slug
         header = page.locator(f"[data-testid=table-{slug}] thead th").nth(1)
         assert header.evaluate("e => e.getClientRects().length === 1 && e.offsetHeight < 48")
+    assert page.get_by_test_id("figure-awarded_value_idr").get_attribute("data-value") == (
+        "250000000"
+    )
+    assert page.get_by_test_id("figure-awarded_tkdn_pct").get_attribute("data-value") == "45.0"
+    for slug in ("awards_province", "awards_system", "awards_month"):
+        box = page.locator(f"[data-testid=table-{slug}] .report-numbers")
+        assert box.evaluate("e => e.scrollWidth <= e.clientWidth"), slug
+    may = page.locator("[data-testid=table-awards_month] tbody tr", has_text="2026-05")
+    assert may.locator("td").nth(1).get_attribute("data-value") == "45.0"
     screenshot(page, "dashboard")
 
     page.get_by_test_id("map-measure-introductions").click()

@@ -34,6 +34,9 @@ def test_key_figures_count_the_period(history):
         "intro_expired": 1,
         "partnerships": 1,
         "contract_value_idr": 500_000_000,
+        # Nothing awarded from a quotation: no value, no percentage (tests/local_content).
+        "awarded_value_idr": 0,
+        "awarded_tkdn_pct": None,
         # s1: 10 days, s2: 15 days; s3's first introduction (2025) is outside the period.
         "median_days_to_intro": 12.5,
         "moved_up": 1,

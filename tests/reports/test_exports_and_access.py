@@ -57,6 +57,9 @@ def test_xlsx_export_holds_every_table_with_the_filters(ministry_client, history
         "Per kelas usaha",
         "Per sistem komponen",
         "Per bulan",
+        "Kontrak diberikan per provinsi",
+        "Kontrak diberikan per sistem ko",
+        "Kontrak diberikan per bulan",
     ]
     filters = {row[0]: row[1] for row in book["Filter"].iter_rows(values_only=True)}
     # Names, never codes: "Jawa Barat", not "32"; "Usaha Kecil", not "kecil".

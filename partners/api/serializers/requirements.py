@@ -110,7 +110,7 @@ def _write_field(spec: Field) -> serializers.Field:
         )
     if spec.kind is Kind.DATE:
         return serializers.DateField(**optional)
-    if spec.kind is Kind.BOOLEAN:
+    if spec.kind is Kind.FLAG:
         return serializers.BooleanField(required=False)
     if spec.kind is Kind.DATETIME:
         return serializers.DateTimeField(**optional)

@@ -15,6 +15,9 @@ from suppliers.models import VerificationStatus
 class CertificationHeldSerializer(serializers.Serializer):
     code = serializers.CharField()
     valid_until = serializers.DateField(allow_null=True)
+    local_content_pct = serializers.FloatField(
+        allow_null=True, help_text=_("Local content (TKDN %) a TKDN certificate states.")
+    )
 
 
 READ_HELP = {
@@ -61,10 +64,28 @@ class SupplierSerializer(serializers.Serializer):
 class CertificationInputSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=32)
     valid_until = serializers.DateField(required=False, allow_null=True)
+    # Checked by the import's rule (TKDN only, 0 to 100, required for a new TKDN certificate).
+    local_content_pct = serializers.FloatField(
+        required=False,
+        allow_null=True,
+        help_text=_("TKDN only: the local-content percentage the certificate states."),
+    )
 
 
 def _text(value) -> str:
     return "" if value is None else str(value)
+
+
+def _certificate_text(item: dict) -> str:
+    """One certificate as the CSV import writes it: ``CODE[:PCT][@YYYY-MM-DD]``."""
+    text = item["code"]
+    for separator in ";@:":
+        text = text.replace(separator, " ")
+    if item.get("local_content_pct") is not None:
+        text += f":{item['local_content_pct']:g}"
+    if item.get("valid_until"):
+        text += f"@{item['valid_until'].isoformat()}"
+    return text
 
 
 # Input limits, generous: the import's parsing and the model's validators give the real
@@ -114,11 +135,7 @@ class SupplierWriteSerializer(serializers.Serializer):
                 # ";" separates items in a CSV cell, so it cannot appear inside a code.
                 values[spec.name] = ";".join(code.replace(";", " ") for code in value or [])
             elif spec.kind is Kind.CERTIFICATIONS:
-                values[spec.name] = ";".join(
-                    f"{item['code'].replace(';', ' ').replace('@', ' ')}"
-                    + (f"@{item['valid_until'].isoformat()}" if item.get("valid_until") else "")
-                    for item in value or []
-                )
+                values[spec.name] = ";".join(_certificate_text(item) for item in value or [])
             else:
                 values[spec.name] = _text(value)
         return values
