@@ -19,7 +19,12 @@ from introductions.models import Introduction, Partnership, Quotation
 from manufacturers.models import Requirement
 from matchmaking import data, services
 from matchmaking.models import Match
-from tests.factories import ManufacturerMemberFactory, SupplierMemberFactory
+from tests.browser.test_conversation import exchange_messages
+from tests.factories import (
+    ManufacturerMemberFactory,
+    MinistryUserFactory,
+    SupplierMemberFactory,
+)
 from tests.matching.helpers import make_requirement, make_supplier
 
 from .axe import assert_accessible, axe_context
@@ -124,7 +129,9 @@ def test_two_umkm_quote_the_buyer_compares_and_awards_one_and_the_partnership_sh
         phone.goto(f"/introductions/{introduction.pk}/")
         phone.get_by_test_id("accept").click()
         phone.wait_for_selector("[data-testid=contacts]")
-    # messages both ways: added at integration
+    # The buyer and the first UMKM talk before it quotes: messages both ways, with a file.
+    log_in(phone, live_server, first_user, "id")
+    exchange_messages(page, phone, first_intro, screenshot)
 
     # Both quote from their phones: the first with volume tiers, the second twice (a revision).
     log_in(phone, live_server, first_user, "id")
@@ -207,3 +214,15 @@ def test_two_umkm_quote_the_buyer_compares_and_awards_one_and_the_partnership_sh
     assert partnership.contract_value_idr == 115_200_000 and partnership.awarded_quantity == 24_000
     assert OutboxEmail.objects.filter(recipient=first_user.email, template="quotation_awarded")
     assert Quotation.objects.get(supplier=second).status == Quotation.Status.SUBMITTED
+
+    # The ministry's dashboard counts the award: its value and its local content.
+    log_in(phone, live_server, MinistryUserFactory(preferred_language="en"), "en")
+    phone.goto("/reports/")
+    assert phone.get_by_test_id("figure-awarded_value_idr").get_attribute("data-value") == (
+        "115200000"
+    )
+    assert phone.get_by_test_id("figure-awarded_tkdn_pct").get_attribute("data-value") in (
+        "42.5",
+        "42.50",
+    )
+    screenshot(phone, "6-ministry-dashboard-award")
