@@ -379,6 +379,8 @@ def generate(n_suppliers: int, n_requirements: int, seed: int = 42) -> None:
                 stamp,
                 stamp,
                 stamp,
+                "f",
+                "f",
             )
         )
         rproc.extend((rid, p) for p in _picks(rng, procs, 1, min(3, len(procs))))
@@ -408,6 +410,8 @@ def generate(n_suppliers: int, n_requirements: int, seed: int = 42) -> None:
             "published_at",
             "created_at",
             "updated_at",
+            "local_content_required",
+            "quotes_open",
         ],
         req_rows,
     )
