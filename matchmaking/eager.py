@@ -14,8 +14,10 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Sequence
 
+from celery import current_app
 from django.conf import settings
 from django.db import connection, connections
 from django.utils import timezone
@@ -35,14 +37,16 @@ def processes() -> int:
 
 
 def can_fork(n_chunks: int) -> bool:
-    """Tasks run in-process, there is more than one chunk and more than one core, and the
-    chunks' rows are committed (a forked process cannot see an open transaction's rows)."""
+    """Tasks run in-process, there is more than one chunk and more than one core, the chunks'
+    rows are committed (a forked process cannot see an open transaction's rows), and this
+    process has no other thread (a web server's: a child would inherit the locks it holds)."""
     return (
-        bool(getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False))
+        bool(current_app.conf.task_always_eager)
         and n_chunks > 1
         and processes() > 1
         and not _in_child
         and not connection.in_atomic_block
+        and threading.active_count() == 1
     )
 
 
@@ -52,11 +56,12 @@ def _child_init(parent: int) -> None:
     services._forked_init(parent)
 
 
-def _child_run(chunk_id: int) -> None:
+def _child_run(chunk_id: int) -> int:
     try:
         _run(chunk_id)
     finally:
         connections.close_all()
+    return os.getpid()
 
 
 def run_chunks(chunk_ids: Sequence[int], run: Callable[[int], object]) -> int:
@@ -75,13 +80,12 @@ def run_chunks(chunk_ids: Sequence[int], run: Callable[[int], object]) -> int:
         with context.Pool(
             min(processes(), len(ids)), initializer=_child_init, initargs=(os.getpid(),)
         ) as pool:
-            for _ in pool.imap_unordered(_child_run, ids):
-                pass
+            pids = set(pool.imap_unordered(_child_run, ids))
     except BaseException:
         # Not sent anywhere: left to the sweep, as chunks the broker never took.
         ScoringChunk.objects.filter(pk__in=ids, lease_until=None).update(enqueued_at=None)
         raise
     finally:
         _run = None
-    logger.info("ran %s scoring chunks in child processes", len(ids))
+    logger.info("ran %s scoring chunks in %s child processes", len(ids), len(pids))
     return len(ids)

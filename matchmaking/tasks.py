@@ -30,7 +30,8 @@ RETRY = {
     "acks_late": True,
     "reject_on_worker_lost": True,
 }
-REQUIREMENT_CHUNK = 200  # ~2 s of work per chunk at 100,000 suppliers
+# Two whole engine blocks (services.BLOCK_SIZE): ~2.5 s of work per chunk at 100,000 suppliers.
+REQUIREMENT_CHUNK = 256
 SUPPLIER_CHUNK = 5000
 # An import this large a share of all suppliers is scored requirement by requirement (the
 # cheaper direction when most lists change anyway).
