@@ -19,14 +19,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 SERVER = "postgres://postgres@127.0.0.1:5432"
+LAST_CPU: dict = {}  # of the last command run
 
 
 def _admin(sql: str) -> None:
@@ -56,6 +59,37 @@ def _copy_db(source: str, target: str) -> None:
     _admin(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
 
 
+class _BackendCpu(threading.Thread):
+    """Polls the CPU time (user + system, from /proc) of the PostgreSQL backends serving ``db``
+    while a command runs: the database's share of the work, which the command's own CPU time
+    leaves out. A lower bound (a backend's last ticks before it exits are missed)."""
+
+    def __init__(self, db: str) -> None:
+        super().__init__(daemon=True)
+        self.db, self.ticks, self.done = db, {}, threading.Event()
+
+    def run(self) -> None:
+        import psycopg2
+
+        conn = psycopg2.connect(f"{SERVER}/postgres")
+        conn.autocommit = True
+        while not self.done.is_set():
+            with conn.cursor() as cursor:
+                cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [self.db])
+                pids = [row[0] for row in cursor.fetchall()]
+            for pid in pids:
+                try:
+                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                self.ticks[pid] = int(fields[11]) + int(fields[12])
+            self.done.wait(0.2)
+        conn.close()
+
+    def seconds(self) -> float:
+        return sum(self.ticks.values()) / os.sysconf("SC_CLK_TCK")
+
+
 def _run(checkout: Path, db: str, *args: str) -> float:
     env = {
         **os.environ,
@@ -67,6 +101,10 @@ def _run(checkout: Path, db: str, *args: str) -> float:
         "OPENBLAS_NUM_THREADS": "1",
         "SECRET_KEY": "bench-" + "x" * 60,
     }
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load = os.getloadavg()[0]
+    backends = _BackendCpu(db)
+    backends.start()
     started = time.perf_counter()
     done = subprocess.run(
         [str(checkout / ".venv/bin/python"), "manage.py", *args],
@@ -76,6 +114,22 @@ def _run(checkout: Path, db: str, *args: str) -> float:
         text=True,
     )
     seconds = time.perf_counter() - started
+    backends.done.set()
+    backends.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    # Wall time depends on what else the shared machine runs; CPU time much less.
+    print(
+        f"  {checkout.name or checkout} {' '.join(args)[:60]}: {seconds:.1f} s wall, "
+        f"command CPU {cpu:.1f} s, PostgreSQL backends CPU >= {backends.seconds():.1f} s, "
+        f"load {load:.1f} -> {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+    LAST_CPU.update(
+        command_cpu_s=round(cpu, 1),
+        postgres_cpu_s=round(backends.seconds(), 1),
+        load=[round(load, 1), round(os.getloadavg()[0], 1)],
+    )
     if done.returncode not in (0, 1):
         raise SystemExit(f"{args} failed in {checkout}:\n{done.stderr[-3000:]}")
     return seconds
@@ -132,6 +186,13 @@ def main() -> None:
     parser.add_argument("--prepare-only", action="store_true", help="generate the data, stop")
     parser.add_argument("--only", choices=("requirements", "suppliers", "sup1000"))
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run the checkouts alternately this many times (A B A B: the shared machine's "
+        "load changes during a run)",
+    )
+    parser.add_argument(
         "--baseline-requirements-sample",
         type=int,
         default=0,
@@ -145,14 +206,19 @@ def main() -> None:
     if not args.skip_baseline:
         checkouts["baseline"] = Path(args.baseline)
     report: dict = {}
-    for label, checkout in checkouts.items():
+    runs = [
+        (f"{label} #{i + 1}" if args.rounds > 1 else label, checkout)
+        for i in range(args.rounds)
+        for label, checkout in checkouts.items()
+    ]
+    for label, checkout in runs:
         db = f"{args.prefix}_run"
         out: dict = {}
         if args.only in (None, "requirements"):
             _copy_db(f"{args.prefix}_suppliers_only", db)
             path, scale = files["req"], 1.0
             sample = args.baseline_requirements_sample
-            if label == "baseline" and sample:
+            if label.startswith("baseline") and sample:
                 lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
                 path = path.with_name("req_sample.csv")
                 path.write_text("".join(lines[: sample + 1]), encoding="utf-8")
@@ -160,6 +226,7 @@ def main() -> None:
                 out["requirements_sample"] = sample
             seconds = _run(checkout, db, "import_requirements", str(path))
             out["requirements_import_s"] = round(seconds, 1)
+            out["requirements_import_cpu"] = dict(LAST_CPU)
             if scale != 1.0:
                 out["requirements_import_s_extrapolated"] = round(seconds * scale, 1)
             out["requirements_import_matches"] = _matches(db)

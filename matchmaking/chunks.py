@@ -33,24 +33,32 @@ def lease_seconds() -> int:
 
 
 def chunks_plan(
-    *, kind: str, parts: Sequence[Sequence[int]], enqueue: Callable[[int], bool]
+    *,
+    kind: str,
+    parts: Sequence[Sequence[int]],
+    enqueue: Callable[[int], bool],
+    send_all: Callable[[list[int]], object] | None = None,
 ) -> list[int]:
     """Records one chunk per part and enqueues them once the current transaction commits (at
     once outside one). ``enqueue(chunk_id)`` returns False when the broker is unreachable: the
-    chunk stays unenqueued and the sweep enqueues it later. Returns the chunk ids."""
+    chunk stays unenqueued and the sweep enqueues it later. ``send_all(chunk_ids)``, if given,
+    sends (or runs) them all instead. Returns the chunk ids."""
     rows = ScoringChunk.objects.bulk_create(
         [ScoringChunk(kind=kind, object_ids=[int(i) for i in part]) for part in parts if part]
     )
     ids = [row.pk for row in rows]
 
     def send() -> None:
-        _enqueue_all(ids, enqueue)
+        if send_all is not None:
+            send_all(ids)
+        else:
+            enqueue_all(ids, enqueue)
 
     transaction.on_commit(send, robust=True)
     return ids
 
 
-def _enqueue_all(ids: Sequence[int], enqueue: Callable[[int], bool]) -> int:
+def enqueue_all(ids: Sequence[int], enqueue: Callable[[int], bool]) -> int:
     sent = []
     for chunk_id in ids:
         # Marked before publishing: with in-process tasks the chunk runs (and is deleted) inside
@@ -97,5 +105,5 @@ def chunks_sweep(enqueue: Callable[[int], bool]) -> dict[str, int]:
     ScoringChunk.objects.filter(pk__in=ids).filter(
         Q(lease_until__lt=now) | Q(enqueued_at=None)
     ).update(lease_until=None)
-    enqueued = _enqueue_all(ids, enqueue)
+    enqueued = enqueue_all(ids, enqueue)
     return {"enqueued": enqueued, "dropped": len(failed), "left": ScoringChunk.objects.count()}

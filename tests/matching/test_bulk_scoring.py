@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import logging
 import os
+import re
 import signal
 from pathlib import Path
 
@@ -111,8 +112,9 @@ def test_an_import_of_most_suppliers_rescores_every_requirement(
 
 
 def test_imported_requirements_are_scored_in_chunks_and_equal_a_full_rematch(
-    reference_data, eager, small_lists, tmp_path, caplog
+    reference_data, eager, small_lists, settings, tmp_path, caplog
 ):
+    settings.MATCHMAKING_EAGER_PROCESSES = 1  # in this process: its log shows every chunk
     generate(300, 40, seed=3)
     path = tmp_path / "requirements.csv"
     write_requirements_csv(path)
@@ -125,6 +127,28 @@ def test_imported_requirements_are_scored_in_chunks_and_equal_a_full_rematch(
     log = caplog.text
     assert "score_requirement " not in log  # no row scored alone
     assert log.count("(requirements, ") == 6  # 40 requirements in chunks of 7
+    after_import = stored()
+    assert after_import
+    services.rescore_everything()
+    assert after_import == stored()
+
+
+def test_without_a_worker_imported_requirements_are_scored_by_parallel_processes_as_a_rematch(
+    reference_data, eager, small_lists, settings, tmp_path, caplog
+):
+    settings.MATCHMAKING_EAGER_PROCESSES = 2
+    generate(300, 40, seed=5)
+    path = tmp_path / "requirements.csv"
+    write_requirements_csv(path)
+    Requirement.objects.all().delete()
+
+    with caplog.at_level(logging.INFO, logger="matchmaking"):
+        import_file("import_requirements", path)
+
+    # 40 requirements in chunks of 7, shared by the children (how many each took varies).
+    assert re.search(r"ran 6 scoring chunks in [12] child processes", caplog.text)
+    assert "(requirements, " not in caplog.text  # not run in this process
+    assert not ScoringChunk.objects.exists()  # every chunk claimed and finished
     after_import = stored()
     assert after_import
     services.rescore_everything()
