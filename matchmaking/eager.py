@@ -46,8 +46,12 @@ def can_fork(n_chunks: int) -> bool:
         and processes() > 1
         and not _in_child
         and not connection.in_atomic_block
-        and threading.active_count() == 1
+        and single_threaded()
     )
+
+
+def single_threaded() -> bool:
+    return threading.active_count() == 1
 
 
 def _child_init(parent: int) -> None:

@@ -1,4 +1,5 @@
 import os
+import warnings
 from collections.abc import Iterator
 
 import pytest
@@ -33,16 +34,37 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator:
-    """One chromium for the whole run: Playwright's sync API allows one instance per thread,
-    so every folder with browser tests shares this one."""
+def _playwright() -> Iterator:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def _chromium(_playwright) -> Iterator[dict]:
+    holder: dict = {}
+    yield holder
+    if holder.get("browser") is not None and holder["browser"].is_connected():
+        holder["browser"].close()
+
+
+def _launch(playwright):
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    )
+
+
+@pytest.fixture
+def browser(_playwright, _chromium):
+    """One chromium for the whole run (Playwright's sync API allows one instance per thread, so
+    every folder with browser tests shares it), started again if it went away: a browser that
+    died during an earlier test (out of memory on a loaded machine) must not fail the others."""
+    current = _chromium.get("browser")
+    if current is None or not current.is_connected():
+        if current is not None:
+            warnings.warn("chromium had gone away; started a new one", stacklevel=1)
+        _chromium["browser"] = _launch(_playwright)
+    return _chromium["browser"]

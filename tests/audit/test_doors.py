@@ -42,7 +42,8 @@ def member():
 
 
 def _only_record() -> AuditRecord:
-    records = list(AuditRecord.objects.all())
+    # The API door makes its key first (itself recorded): not part of the change under test.
+    records = list(AuditRecord.objects.exclude(object_kind="api_key"))
     assert len(records) == 1, [(r.action, r.object_kind, r.fields) for r in records]
     return records[0]
 

@@ -115,7 +115,7 @@ def test_a_buyer_filters_shortlists_dismisses_and_compares(desktop_page, live_se
     page.get_by_test_id("compare-table").wait_for()
     headers = page.get_by_test_id("compare-supplier").all_inner_texts()
     assert len(headers) == 3
-    assert page.get_by_test_id("component-row").count() == 9
+    assert page.get_by_test_id("component-row").count() == 10
     assert "km" in page.get_by_test_id("distance-row").inner_text()
     assert "valid until" in page.get_by_test_id("certifications-row").inner_text()
     screenshot(page, "05-compare")
