@@ -329,6 +329,9 @@ MATCHMAKING_CHUNK_LEASE_SECONDS = env.int("MATCHMAKING_CHUNK_LEASE_SECONDS", def
 # Without a worker (in-process tasks), the chunks of a bulk rescore run in this many forked
 # processes (0: one per CPU; 1: one after the other in the calling process).
 MATCHMAKING_EAGER_PROCESSES = env.int("MATCHMAKING_EAGER_PROCESSES", default=0) or None
+# One copy of the supplier arrays per machine (matchmaking.snapshot): a directory on local disk
+# that every scoring process of the machine maps read-only. Empty: each process holds its own.
+MATCHMAKING_SNAPSHOT_DIR = env.str("MATCHMAKING_SNAPSHOT_DIR", default="")
 # Outbox: a claimed e-mail's lease must outlive the send task's hard time limit (120 s).
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)

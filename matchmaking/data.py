@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from django.db import connections
 from django.db.models import Count, Max, Q
+from django.utils import timezone
 
 from manufacturers.models import Requirement
 from suppliers.models import (
@@ -31,6 +32,7 @@ from suppliers.models import (
 )
 from suppliers.models.supplier import TKDN_CODE
 
+from . import snapshot
 from .engine import (
     Engine,
     ProvinceInfo,
@@ -39,6 +41,7 @@ from .engine import (
     Vocabulary,
     build_requirements,
     build_suppliers,
+    concat_rows,
 )
 from .models import Match
 
@@ -59,6 +62,7 @@ def _db_key(kind: str, using: str) -> tuple[str, str]:
 def clear_caches() -> None:
     with _lock:
         _cache.clear()
+    snapshot.forget()
 
 
 # --- vocabulary -------------------------------------------------------------------------------
@@ -313,27 +317,7 @@ def load_requirements(
 
 
 def _concat(a, b, cls):
-    """Rows of ``a`` followed by rows of ``b``, re-sorted by id."""
-    fields = {}
-    for name in cls.__dataclass_fields__:
-        if name.startswith(("cert_", "lc_")):
-            continue
-        fields[name] = np.concatenate([getattr(a, name), getattr(b, name)])
-    order = np.argsort(fields["ids"], kind="stable")
-    for name in fields:
-        fields[name] = fields[name][order]
-    if cls is SupplierArrays:
-        inverse = np.empty_like(order)
-        inverse[order] = np.arange(len(order))
-        rows = np.concatenate([a.cert_rows, b.cert_rows + len(a.ids)])
-        fields["cert_rows"] = inverse[rows].astype(np.int32)
-        fields["cert_cols"] = np.concatenate([a.cert_cols, b.cert_cols])
-        fields["cert_until"] = np.concatenate([a.cert_until, b.cert_until])
-        lc_rows = np.concatenate([a.lc_rows, b.lc_rows + len(a.ids)])
-        fields["lc_rows"] = inverse[lc_rows].astype(np.int32)
-        fields["lc_pct"] = np.concatenate([a.lc_pct, b.lc_pct])
-        fields["lc_until"] = np.concatenate([a.lc_until, b.lc_until])
-    return cls(**fields)
+    return concat_rows(a, b)
 
 
 def _without(arrays, ids: np.ndarray):
@@ -379,15 +363,27 @@ def _refresh(kind: str, using: str, signature: tuple, changed_qs, loader) -> Any
     return arrays
 
 
-def supplier_index(vocab: Vocabulary, using: str = "default") -> SupplierArrays:
-    """All suppliers, kept current in this process."""
+def supplier_index(
+    vocab: Vocabulary, using: str = "default", *, day: date | None = None
+) -> SupplierArrays:
+    """All suppliers, kept current. With ``MATCHMAKING_SNAPSHOT_DIR`` set: the machine's shared
+    snapshot for ``day`` (default today), mapped read-only; otherwise this process's own copy."""
     qs = Supplier.objects.using(using).order_by()
+    signature = tuple(qs.aggregate(n=Count("id"), latest=Max("updated_at"), top=Max("id")).values())
+    if snapshot.enabled():
+        return snapshot.suppliers(
+            vocab,
+            day=day or timezone.localdate(),
+            signature=signature,
+            load=lambda ids: load_suppliers(vocab, ids, using),
+            changed_since=lambda moment: qs.filter(
+                updated_at__gte=moment - LATE_COMMIT_WINDOW
+            ).values_list("id", flat=True),
+            all_ids=lambda: qs.values_list("id", flat=True).iterator(chunk_size=50_000),
+            using=using,
+        )
     return _refresh(
-        "suppliers",
-        using,
-        tuple(qs.aggregate(n=Count("id"), latest=Max("updated_at"), top=Max("id")).values()),
-        qs,
-        lambda ids: load_suppliers(vocab, ids, using),
+        "suppliers", using, signature, qs, lambda ids: load_suppliers(vocab, ids, using)
     )
 
 

@@ -76,7 +76,7 @@ def run_chunks(chunk_ids: Sequence[int], run: Callable[[int], object]) -> int:
     ScoringChunk.objects.filter(pk__in=ids).update(enqueued_at=timezone.now())
     # Loaded before the fork: every child shares these arrays instead of reading them again.
     vocab, engine = services._engine()
-    engine.supplier_features(data.supplier_index(vocab))
+    engine.supplier_features(data.supplier_index(vocab, day=engine.today))
     _run = run
     connections.close_all()
     context = multiprocessing.get_context("fork")

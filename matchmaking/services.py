@@ -200,7 +200,7 @@ def score_requirements(requirement_ids: Iterable[int], *, day: date | None = Non
             _lock_requirements(chunk)
             # Read after locking: whoever holds the lock last wrote from the newest data.
             reqs = data.load_requirements(vocab, chunk)
-            sups = data.supplier_index(vocab)
+            sups = data.supplier_index(vocab, day=engine.today)
             rows = np.arange(len(reqs))
             block = engine.score_block(reqs, rows, sups) if len(reqs) and len(sups) else {}
             if not block:
@@ -480,7 +480,7 @@ def rescore_everything(*, day: date | None = None, processes: int = 1) -> Stats:
     vocab, engine = _engine(day)
     stats = Stats()
     stats.removed += remove_closed_matches()
-    sups = data.supplier_index(vocab)
+    sups = data.supplier_index(vocab, day=engine.today)
     engine.supplier_features(sups)  # computed once, before any fork
     req_ids = list(
         Requirement.objects.filter(status=Requirement.Status.OPEN)

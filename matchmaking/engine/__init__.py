@@ -7,6 +7,7 @@ from .arrays import (
     SupplierArrays,
     build_requirements,
     build_suppliers,
+    concat_rows,
 )
 from .core import (
     CLOSENESS,
@@ -41,6 +42,7 @@ __all__ = [
     "build_requirements",
     "build_suppliers",
     "centi",
+    "concat_rows",
     "distance_class",
     "distance_score",
     "haversine_km",

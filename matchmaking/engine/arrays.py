@@ -106,6 +106,31 @@ class RequirementArrays:
         return i if i < len(self.ids) and self.ids[i] == requirement_id else None
 
 
+def concat_rows(a, b):
+    """Rows of ``a`` followed by rows of ``b``, re-sorted by id (same kind of arrays)."""
+    cls = SupplierArrays if isinstance(a, SupplierArrays) else RequirementArrays
+    fields = {}
+    for name in cls.__dataclass_fields__:
+        if name.startswith(("cert_", "lc_")):
+            continue
+        fields[name] = np.concatenate([getattr(a, name), getattr(b, name)])
+    order = np.argsort(fields["ids"], kind="stable")
+    for name in fields:
+        fields[name] = fields[name][order]
+    if cls is SupplierArrays:
+        inverse = np.empty_like(order)
+        inverse[order] = np.arange(len(order))
+        rows = np.concatenate([a.cert_rows, b.cert_rows + len(a.ids)])
+        fields["cert_rows"] = inverse[rows].astype(np.int32)
+        fields["cert_cols"] = np.concatenate([a.cert_cols, b.cert_cols])
+        fields["cert_until"] = np.concatenate([a.cert_until, b.cert_until])
+        lc_rows = np.concatenate([a.lc_rows, b.lc_rows + len(a.ids)])
+        fields["lc_rows"] = inverse[lc_rows].astype(np.int32)
+        fields["lc_pct"] = np.concatenate([a.lc_pct, b.lc_pct])
+        fields["lc_until"] = np.concatenate([a.lc_until, b.lc_until])
+    return cls(**fields)
+
+
 # --- building the arrays ------------------------------------------------------------------------
 
 
