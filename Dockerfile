@@ -27,8 +27,8 @@ RUN python -c 'import polib, sys; polib.pofile(sys.argv[1]).save_as_mofile(sys.a
         locale/id/LC_MESSAGES/django.po locale/id/LC_MESSAGES/django.mo \
     && DEBUG=false SECRET_KEY=build-only-not-used-at-runtime python manage.py collectstatic --noinput \
     && useradd --system --uid 1000 --home-dir /app rantai \
-    && mkdir -p /app/media /app/private_media \
-    && chown -R rantai /app/media /app/private_media
+    && mkdir -p /app/media /app/private_media /app/snapshots \
+    && chown -R rantai /app/media /app/private_media /app/snapshots
 
 USER rantai
 EXPOSE 8000

@@ -332,6 +332,9 @@ MATCHMAKING_EAGER_PROCESSES = env.int("MATCHMAKING_EAGER_PROCESSES", default=0) 
 # One copy of the supplier arrays per machine (matchmaking.snapshot): a directory on local disk
 # that every scoring process of the machine maps read-only. Empty: each process holds its own.
 MATCHMAKING_SNAPSHOT_DIR = env.str("MATCHMAKING_SNAPSHOT_DIR", default="")
+# Edits reach the snapshot through ``updated_at``; a full read from PostgreSQL at least this often
+# also catches a row changed without it.
+MATCHMAKING_SNAPSHOT_MAX_AGE_HOURS = env.float("MATCHMAKING_SNAPSHOT_MAX_AGE_HOURS", default=24)
 # Outbox: a claimed e-mail's lease must outlive the send task's hard time limit (120 s).
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)

@@ -59,10 +59,16 @@ def _db_key(kind: str, using: str) -> tuple[str, str]:
     return kind, f"{using}:{connections[using].settings_dict['NAME']}"
 
 
-def clear_caches() -> None:
+def clear_caches(*, snapshot_files: bool = True) -> None:
+    """Forgets every array read from the database: this process's, and (``snapshot_files``) the
+    machine's snapshot of the default database, whose rows may have been replaced by rows with
+    older timestamps (a restored or regenerated database, a test's rollback)."""
     with _lock:
         _cache.clear()
-    snapshot.forget()
+    if snapshot_files:
+        snapshot.discard()
+    else:
+        snapshot.forget()
 
 
 # --- vocabulary -------------------------------------------------------------------------------

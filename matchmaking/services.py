@@ -185,7 +185,7 @@ def _write_block(
     )
     stats.removed += store.save_matches(match_rows, replace_for=requested_ids)
     stats.matches += len(match_rows)
-    stats.pairs += int(block["score"].size) if len(rows) else 0
+    stats.pairs += len(rows) * sups.live_count() if len(rows) else 0
 
 
 def score_requirements(requirement_ids: Iterable[int], *, day: date | None = None) -> Stats:
@@ -207,7 +207,7 @@ def score_requirements(requirement_ids: Iterable[int], *, day: date | None = Non
                 rows = np.zeros(0, np.int64)
             _write_block(engine, reqs, rows, sups, block, chunk, stats)
             stats.requirements += len(reqs)
-            stats.suppliers = len(sups)
+            stats.suppliers = sups.live_count()
     stats.seconds = time.perf_counter() - started
     logger.info("scored requirements %s", stats.as_dict())
     return stats
@@ -520,7 +520,7 @@ def rescore_everything(*, day: date | None = None, processes: int = 1) -> Stats:
         # This run covered every supplier: it replaces every batch.
         ReadinessSummary.objects.all().delete()
         written = write_summary(vocab, sups, found, "all")
-    stats.suppliers = len(sups)
+    stats.suppliers = sups.live_count()
     stats.seconds = time.perf_counter() - started
     logger.info("rescored everything %s readiness_rows=%s", stats.as_dict(), written)
     return stats

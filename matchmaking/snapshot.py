@@ -86,6 +86,10 @@ def root_dir(using: str = "default") -> Path | None:
     return Path(base) / str(connections[using].settings_dict["NAME"])
 
 
+def max_age_seconds() -> float:
+    return float(getattr(settings, "MATCHMAKING_SNAPSHOT_MAX_AGE_HOURS", 24)) * 3600
+
+
 def enabled() -> bool:
     return bool(getattr(settings, "MATCHMAKING_SNAPSHOT_DIR", ""))
 
@@ -139,6 +143,50 @@ class SnapshotSuppliers(SupplierArrays):
 
     def live_count(self) -> int:
         return len(self.sorted_ids)
+
+    def take(self, rows: np.ndarray) -> SupplierArrays:
+        """Contiguous rows (a shard of the full rescore) stay views of the mapped files, with
+        the engine's features ready; any other selection is copied."""
+        rows = np.asarray(rows, dtype=np.int64)
+        contiguous = len(rows) and int(rows[-1]) - int(rows[0]) + 1 == len(rows)
+        if contiguous and (len(rows) == 1 or bool(np.all(np.diff(rows) == 1))):
+            return self._slice(int(rows[0]), int(rows[-1]) + 1)
+        return super().take(rows)
+
+    def _slice(self, lo: int, hi: int) -> SnapshotSuppliers:
+        def rows_in(owner_rows: np.ndarray) -> np.ndarray:
+            return (owner_rows >= lo) & (owner_rows < hi)
+
+        cert, lc = rows_in(self.cert_rows), rows_in(self.lc_rows)
+        in_range = rows_in(self.sorted_slots)
+        part = SnapshotSuppliers(
+            ids=self.ids[lo:hi],
+            province=self.province[lo:hi],
+            capacity=self.capacity[lo:hi],
+            lead_time=self.lead_time[lo:hi],
+            verification=self.verification[lo:hi],
+            processes=self.processes[lo:hi],
+            materials=self.materials[lo:hi],
+            components=self.components[lo:hi],
+            cert_rows=self.cert_rows[cert] - lo,
+            cert_cols=self.cert_cols[cert],
+            cert_until=self.cert_until[cert],
+            text=self.text[lo:hi],
+            lc_rows=self.lc_rows[lc] - lo,
+            lc_pct=self.lc_pct[lc],
+            lc_until=self.lc_until[lc],
+        )
+        part.version, part.day = self.version, self.day
+        part.sorted_ids = self.sorted_ids[in_range]
+        part.sorted_slots = self.sorted_slots[in_range] - lo
+        part.__dict__["_snapshot_features"] = {
+            "cert": self.__dict__["_snapshot_features"]["cert"][lo:hi]
+        }
+        part.__dict__["_features"] = {
+            key: {name: values[lo:hi] for name, values in features.items()}
+            for key, features in self.__dict__.get("_features", {}).items()
+        }
+        return part
 
 
 @dataclass
@@ -317,8 +365,10 @@ def _new_generation(
     arrays: SupplierArrays,
     features: np.ndarray,
     signature: tuple,
+    built: float,
 ) -> str:
-    """Writes ``arrays`` (any order) as a new generation with one version."""
+    """Writes ``arrays`` (any order) as a new generation with one version. ``built``: when
+    the oldest of its rows was read from PostgreSQL (a compaction keeps its source's)."""
     numbers = [int(p.name[1:]) for p in root.iterdir() if p.is_dir() and p.name[1:].isdigit()]
     number = max(numbers, default=0) + 1
     generation = root / f"g{number}"
@@ -352,7 +402,7 @@ def _new_generation(
         "lc_pct": arrays.lc_pct,
         "lc_until": arrays.lc_until,
     }
-    manifest = _manifest(vocab, day, n, capacity, signature, dead=0)
+    manifest = _manifest(vocab, day, n, capacity, signature, dead=0, built=built)
     name = _write_version(generation, 1, columns, manifest)
     _publish(root, name)
     _cleanup(root, name)
@@ -360,9 +410,16 @@ def _new_generation(
 
 
 def _manifest(
-    vocab: Vocabulary, day: date, count: int, capacity: int, signature: tuple, dead: int
+    vocab: Vocabulary,
+    day: date,
+    count: int,
+    capacity: int,
+    signature: tuple,
+    dead: int,
+    built: float,
 ) -> dict:
     return {
+        "built": built,
         "format": FORMAT,
         "day": day.toordinal(),
         "count": count,
@@ -378,7 +435,7 @@ def _build(root: Path, vocab: Vocabulary, day: date, signature: tuple, load: Loa
     started = time.perf_counter()
     arrays = load(None)
     features = _features_of(vocab, day, arrays)
-    name = _new_generation(root, vocab, day, arrays, features, signature)
+    name = _new_generation(root, vocab, day, arrays, features, signature, built=time.time())
     logger.info(
         "supplier snapshot %s built: %s UMKM in %.1f s",
         name,
@@ -432,6 +489,13 @@ def _update(
     dead = manifest["dead"] + len(dead_slots)
     live_after = count + k - dead
     if count + k > capacity or dead > COMPACT_DEAD_SHARE * max(live_after, 1):
+        logger.info(
+            "supplier snapshot: compacting (%s slots of %s used, %s dead, %s new)",
+            count,
+            capacity,
+            dead,
+            k,
+        )
         return _compact(root, opened, vocab, day, signature, fresh, dead_slots)
 
     generation = opened.path.parent
@@ -479,7 +543,9 @@ def _update(
         "lc_until": np.concatenate([old.lc_until[lc_keep], fresh_col("lc_until", np.int32)]),
     }
     number = int(opened.path.name[1:]) + 1
-    new_manifest = _manifest(vocab, day, count + k, capacity, signature, dead)
+    new_manifest = _manifest(
+        vocab, day, count + k, capacity, signature, dead, built=manifest["built"]
+    )
     name = _write_version(generation, number, columns, new_manifest)
     _publish(root, name)
     _cleanup(root, name)
@@ -511,7 +577,8 @@ def _compact(
         features = features[np.argsort(np.concatenate([kept.ids, fresh.ids]), kind="stable")]
     else:
         merged, features = kept, kept_features
-    return _new_generation(root, vocab, day, merged, features, signature)
+    built = opened.manifest["built"]
+    return _new_generation(root, vocab, day, merged, features, signature, built=built)
 
 
 # --- the entry point -----------------------------------------------------------------------------
@@ -544,7 +611,14 @@ def suppliers(
             and opened.manifest["signature"] == want
             and opened.manifest["day"] == ordinal
             and opened.manifest["vocabulary"] == key
+            and not too_old(opened)
         )
+
+    def too_old(opened: _Opened) -> bool:
+        # Updates follow ``updated_at``; a row changed without it (a raw UPDATE, a restore)
+        # is caught by the next full build at the latest.
+        built = opened.manifest.get("built", opened.manifest["created"])
+        return time.time() - built > max_age_seconds()
 
     opened = _open_current(root, vocab)
     if current_enough(opened):
@@ -554,7 +628,8 @@ def suppliers(
         opened = _open_current(root, vocab)
         if current_enough(opened):
             return opened.arrays
-        if opened is None or opened.manifest["vocabulary"] != key:
+        if opened is None or opened.manifest["vocabulary"] != key or too_old(opened):
+            logger.info("supplier snapshot: building (%s)", "new" if opened is None else "stale")
             _build(root, vocab, day, signature, load)
         else:
             changed = _crossing(opened.manifest["day"], ordinal, using)

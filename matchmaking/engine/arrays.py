@@ -37,6 +37,11 @@ class SupplierArrays:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def live_count(self) -> int:
+        """Suppliers these rows stand for (a snapshot also holds dead rows, see
+        ``matchmaking.snapshot``)."""
+        return len(self.ids)
+
     def local_content(self, today: int) -> np.ndarray:
         """(n,) float64: the best percentage among the TKDN certificates valid on ``today``,
         NaN for a supplier without one."""

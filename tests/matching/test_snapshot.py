@@ -161,7 +161,7 @@ def test_a_new_process_maps_the_same_version_without_rebuilding(snapshot_dir):
     assert (root / "CURRENT").stat().st_mtime_ns == current
     # Shared pages: the same file backs both mappings.
     (features,) = again.__dict__["_features"].values()
-    assert features["F"].filename == str(root / again.version.split("/")[0] / "features.npy")
+    assert str(features["F"].filename) == str(root / again.version.split("/")[0] / "features.npy")
 
 
 def test_matches_written_from_the_snapshot_equal_those_from_a_private_copy(settings, tmp_path):
@@ -209,3 +209,39 @@ def test_a_process_started_later_reads_the_published_version(snapshot_dir, refer
     child.join(60)
     assert child.exitcode == 0
     assert queue.get(timeout=5) == sups.version
+
+
+def test_a_shard_of_the_snapshot_scores_like_the_same_rows_of_the_whole(snapshot_dir):
+    _suppliers(12)
+    _requirements()
+    day = timezone.localdate()
+    sups = _snap(day)
+    shard = sups.take(np.arange(4, 9))
+    assert isinstance(shard, snapshot.SnapshotSuppliers)
+    (features,) = shard.__dict__["_features"].values()
+    assert isinstance(features["F"], np.memmap)  # a view, not a copy
+    whole = _scores(sups, day)
+    part = _scores(shard, day)
+    assert set(part) == {int(i) for i in sups.ids[4:9]}
+    assert part == {sid: whole[sid] for sid in part}
+    assert shard.position(int(sups.ids[6])) == 2
+
+
+def test_a_snapshot_older_than_its_maximum_age_is_read_again_in_full(snapshot_dir, settings):
+    made = _suppliers(6)
+    _requirements()
+    # Older than the late-commit window, which an update always reads again.
+    Supplier.objects.update(updated_at=timezone.now() - timedelta(hours=2))
+    Supplier.objects.filter(pk=made[5].pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    day = timezone.localdate()
+    assert _snap(day).version == "g1/v1"
+    # Changed without touching updated_at: invisible to an update, not to a full read.
+    Supplier.objects.filter(pk=made[0].pk).update(capacity_per_month=3)
+    make_supplier()  # a new signature
+    snapshot.forget()
+    assert _snap(day).version == "g1/v2"
+    settings.MATCHMAKING_SNAPSHOT_MAX_AGE_HOURS = 0
+    make_supplier()
+    rebuilt = _snap(day)
+    assert rebuilt.version == "g2/v1"
+    assert rebuilt.capacity[rebuilt.position(made[0].pk)] == 3
