@@ -43,12 +43,20 @@ logger = logging.getLogger(__name__)
 
 ADVISORY_LOCK_CLASS = 0x52414E  # "RAN": requirement match lists
 BLOCK_SIZE = 128
+# A block's temporaries are about a dozen (rows x suppliers) arrays: keep rows x suppliers near
+# this, so that a block at 1,000,000 UMKM takes 32 rows (~0.5 GB) rather than 128 (~2 GB).
+BLOCK_PAIRS = 32_000_000
 # Candidates beyond the top N scored by the pair formula before the final cut (see _write_block).
 RANK_SLACK = 4
 
 
 def top_n() -> int:
     return int(getattr(settings, "MATCH_TOP_N", 50))
+
+
+def block_rows(n_suppliers: int) -> int:
+    """Requirement rows scored at once against ``n_suppliers`` suppliers."""
+    return max(1, min(BLOCK_SIZE, BLOCK_PAIRS // max(n_suppliers, 1)))
 
 
 def today() -> date:
@@ -194,8 +202,10 @@ def score_requirements(requirement_ids: Iterable[int], *, day: date | None = Non
     ids = sorted({int(i) for i in requirement_ids})
     stats = Stats()
     vocab, engine = _engine(day)
-    for start in range(0, len(ids), BLOCK_SIZE):
-        chunk = ids[start : start + BLOCK_SIZE]
+    # (One requirement needs no sizing: no look at the suppliers before its lock.)
+    size = block_rows(len(data.supplier_index(vocab, day=engine.today))) if len(ids) > 1 else 1
+    for start in range(0, len(ids), size):
+        chunk = ids[start : start + size]
         with transaction.atomic():
             _lock_requirements(chunk)
             # Read after locking: whoever holds the lock last wrote from the newest data.
@@ -487,7 +497,8 @@ def rescore_everything(*, day: date | None = None, processes: int = 1) -> Stats:
         .order_by("id")
         .values_list("id", flat=True)
     )
-    chunks = [req_ids[i : i + BLOCK_SIZE] for i in range(0, len(req_ids), BLOCK_SIZE)]
+    size = block_rows(len(sups))
+    chunks = [req_ids[i : i + size] for i in range(0, len(req_ids), size)]
     found = Readiness.empty(len(sups), vocab)
     # Forked processes use their own connections: they cannot see an open transaction's rows.
     parallel = not connection.in_atomic_block
