@@ -33,11 +33,10 @@ from django.utils.translation import gettext_lazy
 
 from .models import AuditRecord, EmailPreference, Notification, OutboxEmail, PrivacyConsent, User
 from .signals import personal_data_export
+from .spreadsheets import is_risky
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES_BYTES = 50 * 1024 * 1024
-# Cells a spreadsheet would run as a formula (CSV injection): written with a leading quote.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -169,7 +168,8 @@ def _text(value: Any) -> str:
     if isinstance(value, datetime | date):
         return value.isoformat()
     text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    # A cell a spreadsheet would run as a formula (CSV injection) gets a leading quote.
+    return f"'{text}" if is_risky(text) else text
 
 
 def _csv(rows: list[dict[str, Any]]) -> str:

@@ -326,6 +326,11 @@ CELERY_BEAT_SCHEDULE: dict = {
 # A bulk scoring chunk's lease: longer than its task's hard time limit (120 s); a chunk lost with
 # its worker is redone after at most this plus one sweep interval.
 MATCHMAKING_CHUNK_LEASE_SECONDS = env.int("MATCHMAKING_CHUNK_LEASE_SECONDS", default=150)
+# A chunk enqueued but claimed by no worker for this long lost its message (a broker restarted
+# without persistence): the sweep enqueues it again. Above a chunk's normal wait in the queue.
+MATCHMAKING_CHUNK_QUEUE_PATIENCE_SECONDS = env.int(
+    "MATCHMAKING_CHUNK_QUEUE_PATIENCE_SECONDS", default=900
+)
 # Without a worker (in-process tasks), the chunks of a bulk rescore run in this many forked
 # processes (0: one per CPU; 1: one after the other in the calling process).
 MATCHMAKING_EAGER_PROCESSES = env.int("MATCHMAKING_EAGER_PROCESSES", default=0) or None

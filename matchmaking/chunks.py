@@ -3,16 +3,17 @@
 A chunk is a row until its work is committed. The task that runs it claims a lease first
 (``chunk_claim``); if the worker dies (SIGKILL, a lost machine) the lease runs out and the sweep
 enqueues the chunk again, within ``MATCHMAKING_CHUNK_LEASE_SECONDS`` plus one sweep interval,
-instead of after the broker's visibility timeout. Every chunk's work is idempotent (it rescores
-from the current data), so the late redelivery of the lost message, or a duplicate, does nothing
-harmful: it finds the row gone and returns.
+instead of after the broker's visibility timeout. A chunk whose message vanished before any
+worker claimed it is enqueued again after ``MATCHMAKING_CHUNK_QUEUE_PATIENCE_SECONDS``. Every
+chunk's work is idempotent (it rescores from the current data), so the late redelivery of the
+lost message, or a duplicate, does nothing harmful: it finds the row gone and returns.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -30,6 +31,24 @@ SWEEP_BATCH = 500
 def lease_seconds() -> int:
     # Must outlive the chunk task's hard time limit, or a slow chunk is run twice at once.
     return int(getattr(settings, "MATCHMAKING_CHUNK_LEASE_SECONDS", 150))
+
+
+def queue_patience_seconds() -> int:
+    # Longer than a chunk normally waits in the queue behind the others: a chunk enqueued and
+    # never claimed for this long lost its message (a broker restarted without persistence).
+    return int(getattr(settings, "MATCHMAKING_CHUNK_QUEUE_PATIENCE_SECONDS", 900))
+
+
+def _stuck(now: datetime) -> Q:
+    """Lease ran out (its worker died), never enqueued (broker down), or enqueued and never
+    claimed for longer than the queue patience (its message was lost). Sending one again is
+    harmless: a chunk done meanwhile is a row no longer there."""
+    unclaimed_since = now - timedelta(seconds=queue_patience_seconds())
+    return (
+        Q(lease_until__lt=now)
+        | Q(enqueued_at=None)
+        | Q(lease_until=None, enqueued_at__lt=unclaimed_since)
+    )
 
 
 def chunks_plan(
@@ -88,10 +107,11 @@ def chunk_finish(chunk_id: int) -> None:
 
 
 def chunks_sweep(enqueue: Callable[[int], bool]) -> dict[str, int]:
-    """Enqueues again the chunks whose lease ran out (their worker died) and the chunks never
-    enqueued (broker down); gives up, loudly, on a chunk that failed ``MAX_ATTEMPTS`` times."""
+    """Enqueues again the chunks whose lease ran out (their worker died), the chunks never
+    enqueued (broker down) and those whose message was lost before any worker claimed them;
+    gives up, loudly, on a chunk that failed ``MAX_ATTEMPTS`` times."""
     now = timezone.now()
-    stuck = ScoringChunk.objects.filter(Q(lease_until__lt=now) | Q(enqueued_at=None))
+    stuck = ScoringChunk.objects.filter(_stuck(now))
     failed = list(stuck.filter(attempts__gte=MAX_ATTEMPTS).values_list("pk", flat=True))
     if failed:
         logger.error("scoring chunks %s failed %s times: dropped", failed, MAX_ATTEMPTS)
@@ -102,8 +122,6 @@ def chunks_sweep(enqueue: Callable[[int], bool]) -> dict[str, int]:
         .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
     # Cleared first: the lease is void, and the chunk waits in the queue like a new one.
-    ScoringChunk.objects.filter(pk__in=ids).filter(
-        Q(lease_until__lt=now) | Q(enqueued_at=None)
-    ).update(lease_until=None)
+    ScoringChunk.objects.filter(pk__in=ids).filter(_stuck(now)).update(lease_until=None)
     enqueued = enqueue_all(ids, enqueue)
     return {"enqueued": enqueued, "dropped": len(failed), "left": ScoringChunk.objects.count()}
