@@ -123,6 +123,13 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--snapshot-dir", default="")
+    parser.add_argument(
+        "--rescore-requirements",
+        type=int,
+        default=0,
+        help="(4) full rescore of this many open requirements against every UMKM, both ways",
+    )
+    parser.add_argument("--processes", type=int, default=2, help="for (4)")
     parser.add_argument("--child", default="")
     parser.add_argument("--json", default="")
     args = parser.parse_args()
@@ -204,6 +211,34 @@ def main() -> None:
     services.score_supplier(sample[0])
     it = iter(sample[1:] + sample[:1])
     results["one_umkm_ms"] = _median_ms(lambda: services.score_supplier(next(it)), args.repeat - 1)
+    # (4) the full rescore's work on a sample of requirements, with its peak memory (all
+    # processes' PSS: shared pages counted once)
+    if args.rescore_requirements:
+        from bench.matching import MemorySampler
+
+        sample_ids = sorted(
+            Requirement.objects.filter(status="open")
+            .order_by("id")
+            .values_list("id", flat=True)[: args.rescore_requirements]
+        )
+        for mode, directory in (("own copy", ""), ("snapshot", snapshot_dir)):
+            settings.MATCHMAKING_SNAPSHOT_DIR = directory
+            data.clear_caches(snapshot_files=False)
+            with MemorySampler() as memory:
+                started = time.perf_counter()
+                stats = services.rescore_everything(
+                    processes=args.processes, requirement_ids=sample_ids
+                )
+                seconds = time.perf_counter() - started
+            results[f"rescore[{mode}]"] = {
+                "requirements": stats.requirements,
+                "pairs": stats.pairs,
+                "matches": stats.matches,
+                "seconds": round(seconds, 1),
+                "peak_pss_mb": round(memory.peak_mb),
+                "load": round(os.getloadavg()[0], 1),
+            }
+            print(mode, json.dumps(results[f"rescore[{mode}]"]), flush=True)
     results["load_after"] = round(os.getloadavg()[0], 1)
     print(json.dumps(results, indent=2))
     if args.json:

@@ -480,7 +480,9 @@ def _forked_part(indices: list[int]) -> tuple:
         connections.close_all()
 
 
-def rescore_everything(*, day: date | None = None, processes: int = 1) -> Stats:
+def rescore_everything(
+    *, day: date | None = None, processes: int = 1, requirement_ids: list[int] | None = None
+) -> Stats:
     """Every open requirement against every supplier: match lists (top N each) and the readiness
     summary. What ``manage.py rematch`` runs; the nightly job spreads the same work over Celery
     workers (``tasks.rescore_all``). With ``processes`` > 1 the blocks are shared by forked
@@ -497,6 +499,9 @@ def rescore_everything(*, day: date | None = None, processes: int = 1) -> Stats:
         .order_by("id")
         .values_list("id", flat=True)
     )
+    if requirement_ids is not None:  # a sample of the work (benchmarks)
+        wanted = set(requirement_ids)
+        req_ids = [i for i in req_ids if i in wanted]
     size = block_rows(len(sups))
     chunks = [req_ids[i : i + size] for i in range(0, len(req_ids), size)]
     found = Readiness.empty(len(sups), vocab)
