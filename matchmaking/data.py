@@ -350,7 +350,11 @@ class _Cached:
     arrays: Any
 
 
-def _refresh(kind: str, using: str, signature: tuple, changed_qs, loader) -> Any:
+def _refresh(
+    kind: str, using: str, signature: tuple, changed_qs, loader, *, counted: bool = True
+) -> Any:
+    """``signature``: (open rows, newest ``updated_at``, largest id) when ``counted``, else
+    (deletion counter, newest ``updated_at``, largest id)."""
     key = _db_key(kind, using)
     with _lock:
         cached = _cache.get(key)
@@ -360,7 +364,8 @@ def _refresh(kind: str, using: str, signature: tuple, changed_qs, loader) -> Any
         since = cached.signature[1] - LATE_COMMIT_WINDOW
         changed = list(changed_qs.filter(updated_at__gte=since).values_list("id", flat=True))
         arrays = merge(cached.arrays, loader(ids=changed), changed)
-        if len(arrays) != signature[0]:  # something was deleted (or closed by a bulk update)
+        # Something was deleted (or closed by a bulk update): read everything again.
+        if (len(arrays) != signature[0]) if counted else (cached.signature[0] != signature[0]):
             arrays = loader(ids=None)
     else:
         arrays = loader(ids=None)
@@ -375,7 +380,7 @@ def supplier_index(
     """All suppliers, kept current. With ``MATCHMAKING_SNAPSHOT_DIR`` set: the machine's shared
     snapshot for ``day`` (default today), mapped read-only; otherwise this process's own copy."""
     qs = Supplier.objects.using(using).order_by()
-    signature = tuple(qs.aggregate(n=Count("id"), latest=Max("updated_at"), top=Max("id")).values())
+    signature = supplier_signature(using)
     if snapshot.enabled():
         return snapshot.suppliers(
             vocab,
@@ -389,8 +394,28 @@ def supplier_index(
             using=using,
         )
     return _refresh(
-        "suppliers", using, signature, qs, lambda ids: load_suppliers(vocab, ids, using)
+        "suppliers",
+        using,
+        signature,
+        qs,
+        lambda ids: load_suppliers(vocab, ids, using),
+        counted=False,
     )
+
+
+def supplier_signature(using: str = "default") -> tuple:
+    """(deletion counter, newest ``updated_at``, largest id) of the suppliers: changes whenever
+    a supplier is added, saved or deleted, and costs three index lookups, not a count of every
+    row (migration matchmaking 0007 keeps the counter)."""
+    table = Supplier._meta.db_table
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            # A new sequence has last_value 1 before its first nextval, and after it.
+            "SELECT (SELECT CASE WHEN is_called THEN last_value ELSE 0 END "
+            "FROM matchmaking_supplier_deletions), "
+            f"(SELECT max(updated_at) FROM {table}), (SELECT max(id) FROM {table})"
+        )
+        return tuple(cursor.fetchone())
 
 
 def requirement_signature_sql() -> tuple[str, list]:

@@ -594,8 +594,8 @@ def suppliers(
     all_ids: Callable[[], Iterable[int]],
     using: str = "default",
 ) -> SnapshotSuppliers:
-    """The current version for ``day`` and the database's ``signature`` (row count, newest
-    ``updated_at``, largest id), building or updating it first if needed. ``load(ids)`` reads
+    """The current version for ``day`` and the database's ``signature`` (deletion counter,
+    newest ``updated_at``, largest id), building or updating it first if needed. ``load(ids)`` reads
     UMKM into arrays (all of them for None), ``changed_since(moment)`` gives the ids updated
     since then, ``all_ids()`` every id (to find deleted UMKM)."""
     root = root_dir(using)
@@ -638,14 +638,16 @@ def suppliers(
                 changed |= set(changed_since(datetime.fromisoformat(latest)))
             else:
                 changed |= set(all_ids())
+            deleted = opened.manifest["signature"][0] != want[0]
             name = _update(root, opened, vocab, day, signature, changed, load)
-            opened = _open_version(root, name, vocab)
-            if opened.arrays.live_count() != signature[0]:
-                # Something was deleted: the ids still in the database tell which.
+            if deleted:
+                # The ids still in the database tell which were deleted.
+                opened = _open_version(root, name, vocab)
                 present = np.fromiter(all_ids(), np.int64)
                 held = opened.arrays.sorted_ids
                 missing = held[~np.isin(held, present)]
-                _update(root, opened, vocab, day, signature, set(missing.tolist()), load)
+                if len(missing):
+                    _update(root, opened, vocab, day, signature, set(missing.tolist()), load)
         opened = _open_current(root, vocab)
     if opened is None:
         raise RuntimeError(f"the supplier snapshot in {root} could not be opened")

@@ -206,7 +206,11 @@ class Supplier(Verifiable):
                 name="rejection_needs_reason",
             ),
         ]
-        indexes = [models.Index(fields=["province", "verification_status"])]
+        indexes = [
+            models.Index(fields=["province", "verification_status"]),
+            # The matching engine's freshness check reads the newest change on every task.
+            models.Index(fields=["updated_at"], name="supplier_updated_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.legal_name

@@ -245,3 +245,23 @@ def test_a_snapshot_older_than_its_maximum_age_is_read_again_in_full(snapshot_di
     rebuilt = _snap(day)
     assert rebuilt.version == "g2/v1"
     assert rebuilt.capacity[rebuilt.position(made[0].pk)] == 3
+
+
+def test_any_deletion_changes_the_supplier_signature(snapshot_dir):
+    made = _suppliers(3)
+    before = data.supplier_signature()
+    with connections["default"].cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM suppliers_supplier_processes WHERE supplier_id = %s", [made[0].pk]
+        )
+        cursor.execute(
+            "DELETE FROM suppliers_supplier_components WHERE supplier_id = %s", [made[0].pk]
+        )
+        cursor.execute(
+            "DELETE FROM suppliers_supplier_materials WHERE supplier_id = %s", [made[0].pk]
+        )
+        cursor.execute("DELETE FROM suppliers_suppliermember WHERE supplier_id = %s", [made[0].pk])
+        cursor.execute("DELETE FROM suppliers_supplier WHERE id = %s", [made[0].pk])
+    after = data.supplier_signature()
+    assert after[0] != before[0]
+    assert after[1:] == before[1:]  # neither the newest change nor the largest id tells
