@@ -117,6 +117,11 @@ def _distance_table(vocab: Vocabulary) -> np.ndarray:
 # --- scoring --------------------------------------------------------------------------------
 
 
+# Up to this many requirement rows, score_block computes the score and the hard rules in one pass
+# over the supplier features.
+FEW_ROWS = 8
+
+
 class Engine:
     """Scores requirement rows against supplier rows for one day."""
 
@@ -351,10 +356,21 @@ class Engine:
             r = self.requirement_weights(reqs, rows)
         o = self._layout()
         w_cap, w_lead, w_text = WEIGHTS["capacity"], WEIGHTS["lead_time"], WEIGHTS["text"]
+        rules_done = None
         if len(sups) == 1:
             # One supplier: a plain loop beats a (multi-threaded, jittery) BLAS matrix-vector call.
             score = np.einsum("ij,j->i", r["W"], f["F"][0])[:, np.newaxis]
             text = np.einsum("ij,j->i", r["text"], f["text"][0])[:, np.newaxis]
+        elif len(rows) <= FEW_ROWS:
+            # Few requirements against many suppliers: reading F from memory is the cost, so the
+            # hard-rule product rides along in the same pass (its weights padded to F's width).
+            b = len(rows)
+            both = np.zeros((2 * b, o["width"]), dtype=np.float32)
+            both[:b] = r["W"]
+            both[b:, : o["rules_width"]] = r["rules"]
+            product = both @ f["F"].T
+            score, rules_done = product[:b], product[b:]
+            text = None
         else:
             score = r["W"] @ f["F"].T
             text = None
@@ -378,7 +394,10 @@ class Engine:
         local_short = None
         if np.isfinite(r["local_rule"]).any():
             local_short = r["local_rule"][:, np.newaxis] > f["local_gate"][np.newaxis, :]
-        rules = np.matmul(r["rules"], f["F"][:, : o["rules_width"]].T, out=buffer)
+        if rules_done is not None:
+            rules = rules_done
+        else:
+            rules = np.matmul(r["rules"], f["F"][:, : o["rules_width"]].T, out=buffer)
         needed = (1000.0 * r["required"])[:, np.newaxis]
         rejected = (sups.verification == REJECTED)[np.newaxis, :]
         excluded = (rules < needed + 0.5) | rejected
