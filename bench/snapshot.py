@@ -119,7 +119,8 @@ def _median_ms(fn, repeat: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/rantai_bench")
-    parser.add_argument("--pool", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--pool", type=int, nargs="+", default=[1, 2], help="0: skip (1)")
+    parser.add_argument("--skip-single", action="store_true", help="skip (2) and (3)")
     parser.add_argument("--edits", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--snapshot-dir", default="")
@@ -165,66 +166,74 @@ def main() -> None:
     # (1) memory of a pool
     base_env = {**os.environ, "DATABASE_URL": args.database_url}
     pools = []
-    for k in args.pool:
+    for k in (k for k in args.pool if k > 0):
         for mode, directory in (("own copy", ""), ("snapshot", snapshot_dir)):
             env = {**base_env, "MATCHMAKING_SNAPSHOT_DIR": directory}
             pools.append(_pool_memory(mode, k, env))
             print(json.dumps(pools[-1]), flush=True)
     results["pools"] = pools
 
-    # (2) after N edits: snapshot update against today's in-process refresh
-    all_ids = list(Supplier.objects.order_by().values_list("id", flat=True))
-    rng = random.Random(7)
-    edited = rng.sample(all_ids, min(args.edits, len(all_ids)))
-    settings.MATCHMAKING_SNAPSHOT_DIR = ""
-    data.clear_caches(snapshot_files=False)
-    data.supplier_index(vocab, day=day)  # warm own copy
-    settings.MATCHMAKING_SNAPSHOT_DIR = snapshot_dir
-    results["snapshot_version_before_edits"] = data.supplier_index(vocab, day=day).version
-    time.sleep(1.1)
-    _edit(edited)
-    started = time.perf_counter()
-    updated = data.supplier_index(vocab, day=day)
-    results["snapshot_update_s"] = round(time.perf_counter() - started, 2)
-    results["snapshot_version"] = updated.version
-    settings.MATCHMAKING_SNAPSHOT_DIR = ""
-    started = time.perf_counter()
-    data.supplier_index(vocab, day=day)
-    results["own_copy_refresh_s"] = round(time.perf_counter() - started, 2)
-
-    # The freshness check every scoring task makes: counting the rows, as before, against the
-    # deletion counter with two index lookups.
-    from django.db.models import Count, Max
-
-    def counted() -> tuple:
-        return tuple(
-            Supplier.objects.order_by()
-            .aggregate(n=Count("id"), latest=Max("updated_at"), top=Max("id"))
-            .values()
-        )
-
-    results["signature_ms[count]"] = _median_ms(counted, args.repeat)
-    results["signature_ms[counter]"] = _median_ms(data.supplier_signature, args.repeat)
-
-    # (3) one requirement warm, one UMKM
     from manufacturers.models import Requirement
 
-    req_ids = list(
-        Requirement.objects.filter(status="open").order_by("?").values_list("id", flat=True)[:50]
-    )
-    sample = rng.sample(all_ids, args.repeat)
-    for mode, directory in (("own copy", ""), ("snapshot", snapshot_dir)):
-        settings.MATCHMAKING_SNAPSHOT_DIR = directory
+    if not args.skip_single:
+        # (2) after N edits: snapshot update against today's in-process refresh
+        all_ids = list(Supplier.objects.order_by().values_list("id", flat=True))
+        rng = random.Random(7)
+        edited = rng.sample(all_ids, min(args.edits, len(all_ids)))
+        settings.MATCHMAKING_SNAPSHOT_DIR = ""
         data.clear_caches(snapshot_files=False)
-        services.score_requirement(req_ids[0])  # warm
-        it = iter(req_ids[1:])
-        results[f"one_requirement_ms[{mode}]"] = _median_ms(
-            lambda it=it: services.score_requirement(next(it)), args.repeat
+        data.supplier_index(vocab, day=day)  # warm own copy
+        settings.MATCHMAKING_SNAPSHOT_DIR = snapshot_dir
+        results["snapshot_version_before_edits"] = data.supplier_index(vocab, day=day).version
+        time.sleep(1.1)
+        _edit(edited)
+        started = time.perf_counter()
+        updated = data.supplier_index(vocab, day=day)
+        results["snapshot_update_s"] = round(time.perf_counter() - started, 2)
+        results["snapshot_version"] = updated.version
+        settings.MATCHMAKING_SNAPSHOT_DIR = ""
+        started = time.perf_counter()
+        data.supplier_index(vocab, day=day)
+        results["own_copy_refresh_s"] = round(time.perf_counter() - started, 2)
+
+        # The freshness check every scoring task makes: counting the rows, as before, against the
+        # deletion counter with two index lookups.
+        from django.db.models import Count, Max
+
+        def counted() -> tuple:
+            return tuple(
+                Supplier.objects.order_by()
+                .aggregate(n=Count("id"), latest=Max("updated_at"), top=Max("id"))
+                .values()
+            )
+
+        results["signature_ms[count]"] = _median_ms(counted, args.repeat)
+        results["signature_ms[counter]"] = _median_ms(data.supplier_signature, args.repeat)
+
+        # (3) one requirement warm, one UMKM
+        from manufacturers.models import Requirement
+
+        req_ids = list(
+            Requirement.objects.filter(status="open")
+            .order_by("?")
+            .values_list("id", flat=True)[:50]
         )
-    data.clear_caches(snapshot_files=False)
-    services.score_supplier(sample[0])
-    it = iter(sample[1:] + sample[:1])
-    results["one_umkm_ms"] = _median_ms(lambda: services.score_supplier(next(it)), args.repeat - 1)
+        sample = rng.sample(all_ids, args.repeat)
+        for mode, directory in (("own copy", ""), ("snapshot", snapshot_dir)):
+            settings.MATCHMAKING_SNAPSHOT_DIR = directory
+            data.clear_caches(snapshot_files=False)
+            services.score_requirement(req_ids[0])  # warm
+            it = iter(req_ids[1:])
+            results[f"one_requirement_ms[{mode}]"] = _median_ms(
+                lambda it=it: services.score_requirement(next(it)), args.repeat
+            )
+        data.clear_caches(snapshot_files=False)
+        services.score_supplier(sample[0])
+        it = iter(sample[1:] + sample[:1])
+        results["one_umkm_ms"] = _median_ms(
+            lambda: services.score_supplier(next(it)), args.repeat - 1
+        )
+
     # (4) the full rescore's work on a sample of requirements, with its peak memory (all
     # processes' PSS: shared pages counted once)
     if args.rescore_requirements:
