@@ -131,6 +131,7 @@ def main() -> None:
         help="(4) full rescore of this many open requirements against every UMKM, both ways",
     )
     parser.add_argument("--processes", type=int, default=2, help="for (4)")
+    parser.add_argument("--rescore-modes", nargs="+", default=["own copy", "snapshot"])
     parser.add_argument("--child", default="")
     parser.add_argument("--json", default="")
     args = parser.parse_args()
@@ -156,6 +157,10 @@ def main() -> None:
     vocab, engine = data.load_engine(timezone.localdate())
     day = engine.today
 
+    # Generated rows share one timestamp, and an update re-reads the rows within the late-commit
+    # window of the newest one (all of them): one edit first, as a live database would have.
+    all_ids = list(Supplier.objects.order_by().values_list("id", flat=True))
+    _edit(all_ids[:1])
     # The snapshot's full build (what the first process of a machine does once).
     snapshot.discard()
     started = time.perf_counter()
@@ -177,7 +182,6 @@ def main() -> None:
 
     if not args.skip_single:
         # (2) after N edits: snapshot update against today's in-process refresh
-        all_ids = list(Supplier.objects.order_by().values_list("id", flat=True))
         rng = random.Random(7)
         edited = rng.sample(all_ids, min(args.edits, len(all_ids)))
         settings.MATCHMAKING_SNAPSHOT_DIR = ""
@@ -245,6 +249,8 @@ def main() -> None:
             .values_list("id", flat=True)[: args.rescore_requirements]
         )
         for mode, directory in (("own copy", ""), ("snapshot", snapshot_dir)):
+            if mode not in args.rescore_modes:
+                continue
             settings.MATCHMAKING_SNAPSHOT_DIR = directory
             data.clear_caches(snapshot_files=False)
             with MemorySampler() as memory:
