@@ -3,15 +3,18 @@ Celery workers, with 1 and then 2 worker processes, beside today's ``rematch`` i
 
     .venv/bin/python bench/workflow.py --suppliers 100000 --requirements 2000 --shard-size 25000
 
+The defaults are those figures.
+
 Creates (or reuses) the PostgreSQL database ``rantai_bench_fanout`` and fills it with seeded
 synthetic data on first use. Then, every run starting from an empty match table:
 
 (a) ``services.rescore_everything`` (what ``manage.py rematch`` runs) in one process, the
     reference table;
-(b) for each ``--concurrency`` (default 1 then 2): a ``celery worker`` subprocess with that many
-    prefork processes, ``tasks.rescore_all`` published to it (the nightly job, above the shard
-    size: maps and merges) and the wall time until the chunk ledger is empty; the worker's log
-    gives each map's and merge's own time. The final table is compared with (a).
+(b) for each ``--layouts`` (default 1x1, 1x2, 2x1: workers x processes): that many ``celery
+    worker`` subprocesses with that many prefork processes each, ``tasks.rescore_all``
+    published to them (the nightly job, above the shard size: maps and merges) and the wall
+    time until the chunk ledger is empty; the workers' logs give each map's and merge's own
+    time. The final table is compared with (a).
 (c) the same with the shard size above the number of UMKM: today's nightly chunks (each block
     of requirements against all UMKM in one task), for comparison.
 
@@ -90,14 +93,14 @@ def _empty_matches() -> None:
 class Worker:
     """``celery worker`` with ``concurrency`` prefork processes; its log lines are kept."""
 
-    def __init__(self, env: dict[str, str], concurrency: int) -> None:
+    def __init__(self, env: dict[str, str], concurrency: int, name: str) -> None:
         self.lines: list[str] = []
         ready = threading.Event()
         self.process = subprocess.Popen(
             [
                 *(sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "prefork"),
                 *("--concurrency", str(concurrency), "--loglevel", "INFO"),
-                *("--without-gossip", "--without-mingle", "-n", f"fanout-bench-{concurrency}@%h"),
+                *("--without-gossip", "--without-mingle", "-n", f"{name}@%h"),
             ],
             cwd=ROOT,
             env={**os.environ, **env},
@@ -207,9 +210,11 @@ def _summary(values: list[float]) -> dict:
     }
 
 
-def run_nightly(env: dict[str, str], concurrency: int, shard_size: int) -> dict:
-    """``tasks.rescore_all`` on a fresh worker of ``concurrency`` processes, until the ledger is
-    empty. Above ``shard_size`` suppliers it fans out; below, today's requirement chunks."""
+def run_nightly(env: dict[str, str], workers: int, concurrency: int, shard_size: int) -> dict:
+    """``tasks.rescore_all`` on ``workers`` fresh workers of ``concurrency`` processes each,
+    until the ledger is empty. Above ``shard_size`` suppliers it fans out; below, today's
+    requirement chunks. Each worker is a session of its own, as a machine of its own would be:
+    the kernel's autogroup scheduling shares the CPU between sessions, not processes."""
     import redis
     from django.conf import settings
 
@@ -222,7 +227,10 @@ def run_nightly(env: dict[str, str], concurrency: int, shard_size: int) -> dict:
     ScoringChunk.objects.all().delete()
     ScoringBlock.objects.all().delete()
     settings.MATCHMAKING_SHARD_SIZE = shard_size
-    worker = Worker({**env, "MATCHMAKING_SHARD_SIZE": str(shard_size)}, concurrency)
+    pool = [
+        Worker({**env, "MATCHMAKING_SHARD_SIZE": str(shard_size)}, concurrency, f"bench-{n}")
+        for n in range(workers)
+    ]
     load = os.getloadavg()[0]
     try:
         with TreeMemory() as memory:
@@ -232,10 +240,15 @@ def run_nightly(env: dict[str, str], concurrency: int, shard_size: int) -> dict:
                 time.sleep(0.2)
             wall = time.perf_counter() - started
     finally:
-        worker.stop()
-    found = worker.results()
+        for worker in pool:
+            worker.stop()
+    found: dict[str, list] = {}
+    for worker in pool:
+        for kind, rows in worker.results().items():
+            found.setdefault(kind, []).extend(rows)
     maps = found["shard"]
     report = {
+        "workers": workers,
         "concurrency": concurrency,
         "planned": planned,
         "wall_s": round(wall, 2),
@@ -261,7 +274,12 @@ def main() -> None:
     parser.add_argument("--suppliers", type=int, default=100_000)
     parser.add_argument("--requirements", type=int, default=2_000)
     parser.add_argument("--shard-size", type=int, default=25_000)
-    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 2])
+    parser.add_argument(
+        "--layouts",
+        nargs="+",
+        default=["1x1", "1x2", "2x1"],
+        help="workers x processes each: 1x2 is one worker of two processes",
+    )
     parser.add_argument("--modes", nargs="+", default=["fanout", "chunks"])
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument(
@@ -328,12 +346,13 @@ def main() -> None:
     modes = {"fan-out": args.shard_size, "chunks (today)": args.suppliers + 1}
     for mode in args.modes:
         name = "fan-out" if mode == "fanout" else "chunks (today)"
-        for concurrency in args.concurrency:
-            result = {"mode": name, **run_nightly(env, concurrency, modes[name])}
+        for layout in args.layouts:
+            workers, concurrency = (int(n) for n in layout.split("x"))
+            result = {"mode": name, **run_nightly(env, workers, concurrency, modes[name])}
             if "rematch" in report:
                 result["same_table_as_rematch"] = result["table"] == report["rematch"]["table"]
             report["nightly"].append(result)
-            print(f"{name}, {concurrency} worker process(es)", json.dumps(result), flush=True)
+            print(f"{name}, {layout} worker processes", json.dumps(result), flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2))
 
