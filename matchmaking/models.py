@@ -4,7 +4,6 @@ the precomputed readiness (near misses) the ministry uses to plan training."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -217,17 +216,19 @@ class ScoringBlock(models.Model):
 
 
 class ShardCandidates(models.Model):
-    """One shard's best candidates for each requirement of a block: parallel arrays of
-    (requirement id, supplier id, block score as float32). Written by the shard's chunk, replaced
-    if it runs again; read and deleted by the block's merge."""
+    """One shard's best candidates for each requirement of a block: parallel little-endian
+    arrays of requirement ids (int64), supplier ids (int64) and block scores (float32, the
+    map's very values). Bytes, not SQL arrays: ~14,000 candidates a map, written and read in a
+    few milliseconds instead of half a second. Written by the shard's chunk (replaced if it runs
+    again); read and deleted by the block's merge."""
 
     block = models.ForeignKey(
         ScoringBlock, on_delete=models.CASCADE, related_name="candidates", verbose_name=_("block")
     )
     shard = models.PositiveIntegerField(_("shard"))
-    requirement_ids = ArrayField(models.BigIntegerField(), default=list)
-    supplier_ids = ArrayField(models.BigIntegerField(), default=list)
-    scores = ArrayField(models.FloatField(), default=list)
+    requirement_ids = models.BinaryField(_("requirement ids"))
+    supplier_ids = models.BinaryField(_("supplier ids"))
+    scores = models.BinaryField(_("scores"))
     seconds = models.FloatField(_("seconds"), default=0.0)
 
     class Meta:
@@ -238,4 +239,4 @@ class ShardCandidates(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"block #{self.block_id} shard {self.shard} ({len(self.supplier_ids)})"
+        return f"block #{self.block_id} shard {self.shard} ({len(self.supplier_ids) // 8})"

@@ -137,10 +137,9 @@ def run_shard(chunk: ScoringChunk, *, enqueue: Callable[[int], bool]) -> dict:
             block=block,
             shard=shard,
             defaults={
-                "requirement_ids": req.tolist(),
-                "supplier_ids": sup.tolist(),
-                # float32 -> float64 -> float32 is exact: the merge sees the map's very scores.
-                "scores": score.astype(np.float64).tolist(),
+                "requirement_ids": req.astype("<i8").tobytes(),
+                "supplier_ids": sup.astype("<i8").tobytes(),
+                "scores": score.astype("<f4").tobytes(),
                 "seconds": seconds,
             },
         )
@@ -167,6 +166,13 @@ def _best_of_union(
     grouped = req_pos[order]
     position = np.arange(len(order)) - np.searchsorted(grouped, grouped)
     return order[position < k]
+
+
+def _column(parts: list[tuple], n: int, dtype: str) -> np.ndarray:
+    """Column ``n`` of every shard's candidates, one array (stored as raw little-endian bytes)."""
+    return np.concatenate(
+        [np.frombuffer(bytes(part[n]), dtype=dtype) for part in parts] or [np.zeros(0, dtype)]
+    )
 
 
 def run_merge(chunk: ScoringChunk) -> dict:
@@ -197,11 +203,9 @@ def run_merge(chunk: ScoringChunk) -> dict:
         reqs = data.load_requirements(vocab, replace)
         sups = data.supplier_index(vocab)
         parts = list(block.candidates.values_list("requirement_ids", "supplier_ids", "scores"))
-        req = np.array([i for part in parts for i in part[0]], dtype=np.int64)
-        sup = np.array([i for part in parts for i in part[1]], dtype=np.int64)
-        score = np.array([s for part in parts for s in part[2]], dtype=np.float64).astype(
-            np.float32
-        )
+        req = _column(parts, 0, "<i8").astype(np.int64)
+        sup = _column(parts, 1, "<i8").astype(np.int64)
+        score = _column(parts, 2, "<f4").astype(np.float32)
         # Requirements closed and suppliers deleted since the maps ran drop out here.
         r_pos = np.minimum(np.searchsorted(reqs.ids, req), max(len(reqs) - 1, 0))
         s_pos = np.minimum(np.searchsorted(sups.ids, sup), max(len(sups) - 1, 0))
