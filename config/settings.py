@@ -331,6 +331,9 @@ MATCHMAKING_CHUNK_LEASE_SECONDS = env.int("MATCHMAKING_CHUNK_LEASE_SECONDS", def
 MATCHMAKING_CHUNK_QUEUE_PATIENCE_SECONDS = env.int(
     "MATCHMAKING_CHUNK_QUEUE_PATIENCE_SECONDS", default=900
 )
+# Beyond this many suppliers the nightly rescore fans out as blocks of requirements x shards of
+# suppliers (matchmaking.workflow): a shard's map is ~3 s a block at 250,000, under the limit.
+MATCHMAKING_SHARD_SIZE = env.int("MATCHMAKING_SHARD_SIZE", default=250_000)
 # Without a worker (in-process tasks), the chunks of a bulk rescore run in this many forked
 # processes (0: one per CPU; 1: one after the other in the calling process).
 MATCHMAKING_EAGER_PROCESSES = env.int("MATCHMAKING_EAGER_PROCESSES", default=0) or None

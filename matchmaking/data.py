@@ -406,7 +406,7 @@ def supplier_index(
 def supplier_signature(using: str = "default") -> tuple:
     """(deletion counter, newest ``updated_at``, largest id) of the suppliers: changes whenever
     a supplier is added, saved or deleted, and costs three index lookups, not a count of every
-    row (migration matchmaking 0007 keeps the counter)."""
+    row (migration matchmaking 0008 keeps the counter)."""
     table = Supplier._meta.db_table
     with connections[using].cursor() as cursor:
         cursor.execute(

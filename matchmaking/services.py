@@ -67,7 +67,7 @@ def _engine(day: date | None = None) -> tuple[Vocabulary, Engine]:
     return data.load_engine(day or today())
 
 
-def _lock_requirements(ids: Iterable[int]) -> None:
+def lock_requirements(ids: Iterable[int]) -> None:
     """Takes the match-list locks of these requirements, in id order (no deadlocks)."""
     ids = sorted({int(i) for i in ids})
     if not ids:
@@ -186,6 +186,23 @@ def _write_block(
         [np.full(len(b), r, np.int64) for r, b in zip(rows, best, strict=True)] or [empty]
     )
     s_idx = np.concatenate(best or [empty]).astype(np.int64)
+    write_candidates(engine, reqs, r_idx, sups, s_idx, requested_ids, stats)
+    stats.pairs += len(rows) * sups.live_count() if len(rows) else 0
+
+
+def write_candidates(
+    engine: Engine,
+    reqs: RequirementArrays,
+    r_idx: np.ndarray,
+    sups: SupplierArrays,
+    s_idx: np.ndarray,
+    requested_ids: Iterable[int],
+    stats: Stats,
+) -> None:
+    """Scores the candidate pairs (requirement rows, supplier rows) by the pair formula, keeps
+    each requirement's top N by exactly the stored score and makes them the match lists of the
+    requirements in ``requested_ids``. The caller holds those lists' locks."""
+    k = top_n()
     result = engine.score_pairs(reqs, r_idx, sups, s_idx)
     keep, ranks = rank_by_stored_score(r_idx, sups.ids[s_idx], centi(result["score"]), k)
     match_rows = _match_rows(
@@ -193,7 +210,6 @@ def _write_block(
     )
     stats.removed += store.save_matches(match_rows, replace_for=requested_ids)
     stats.matches += len(match_rows)
-    stats.pairs += len(rows) * sups.live_count() if len(rows) else 0
 
 
 def score_requirements(requirement_ids: Iterable[int], *, day: date | None = None) -> Stats:
@@ -207,7 +223,7 @@ def score_requirements(requirement_ids: Iterable[int], *, day: date | None = Non
     for start in range(0, len(ids), size):
         chunk = ids[start : start + size]
         with transaction.atomic():
-            _lock_requirements(chunk)
+            lock_requirements(chunk)
             # Read after locking: whoever holds the lock last wrote from the newest data.
             reqs = data.load_requirements(vocab, chunk)
             sups = data.supplier_index(vocab, day=engine.today)
@@ -415,7 +431,7 @@ def _score_chunks(engine: Engine, vocab: Vocabulary, sups: SupplierArrays, chunk
     found = Readiness.empty(len(sups), vocab)
     for chunk in chunks:
         with transaction.atomic():
-            _lock_requirements(chunk)
+            lock_requirements(chunk)
             reqs = data.load_requirements(vocab, chunk)
             rows = np.arange(len(reqs))
             block = (

@@ -127,6 +127,19 @@ class SnapshotSuppliers(SupplierArrays):
             return int(self.sorted_slots[i])
         return None
 
+    def rows_of(self, supplier_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        supplier_ids = np.asarray(supplier_ids, dtype=np.int64)
+        if not len(self.sorted_ids):
+            return np.zeros(len(supplier_ids), np.int64), np.zeros(len(supplier_ids), bool)
+        at = np.minimum(np.searchsorted(self.sorted_ids, supplier_ids), len(self.sorted_ids) - 1)
+        return self.sorted_slots[at], self.sorted_ids[at] == supplier_ids
+
+    def rows_between(self, low: int, high: int) -> np.ndarray:
+        # Live slots only; in slot order, so that an unedited range stays contiguous (a view).
+        lo = int(np.searchsorted(self.sorted_ids, low, side="left"))
+        hi = int(np.searchsorted(self.sorted_ids, high, side="right"))
+        return np.sort(self.sorted_slots[lo:hi])
+
     def valid_certs(self, today: int, n_certs: int) -> np.ndarray:
         features = self.__dict__.get("_snapshot_features")
         if today == self.day and features is not None:

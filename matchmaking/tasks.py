@@ -15,7 +15,7 @@ from accounts.outage import enqueue
 from manufacturers.models import Requirement
 from suppliers.models import Supplier
 
-from . import blocks, chunks, eager, readiness, reminders, services
+from . import blocks, chunks, eager, readiness, reminders, services, workflow
 from .debounce import clear_pending, schedule_after_commit, sweep_pending
 from .models import ReadinessSummary, ScoringChunk
 
@@ -122,6 +122,14 @@ def run_chunk(chunk_id: int) -> dict:
     if chunk is None:
         return {"done": "already"}
     ids = chunk.object_ids
+    if chunk.kind in (ScoringChunk.Kind.SHARD, ScoringChunk.Kind.MERGE):
+        # They finish their chunk themselves, in the transaction that records their work.
+        if chunk.kind == ScoringChunk.Kind.SHARD:
+            result = workflow.run_shard(chunk, enqueue=_enqueue_chunk)
+        else:
+            result = workflow.run_merge(chunk)
+        logger.info("run_chunk %s (%s %s): %s", chunk_id, chunk.kind, ids, result)
+        return result
     if chunk.kind == ScoringChunk.Kind.REQUIREMENTS:
         result = services.score_requirements(ids).as_dict()
     elif chunk.kind == ScoringChunk.Kind.SUPPLIERS:
@@ -161,7 +169,9 @@ def readiness_chunk(low_id: int, high_id: int) -> int:
 
 @shared_task(soft_time_limit=120, time_limit=180, **RETRY)
 def rescore_all() -> dict:
-    """The nightly job: splits all the work into chunks that any number of workers share."""
+    """The nightly job: splits all the work into chunks that any number of workers share; beyond
+    ``MATCHMAKING_SHARD_SIZE`` suppliers, blocks of requirements x shards of suppliers with a
+    merge per block (``workflow``)."""
     removed = services.remove_closed_matches()
     requirement_ids = list(
         Requirement.objects.filter(status=Requirement.Status.OPEN)
@@ -177,13 +187,19 @@ def rescore_all() -> dict:
     planned = [readiness.readiness_batch(low, high) for low, high in supplier_chunks]
     ReadinessSummary.objects.exclude(batch__in=planned).delete()
 
-    plan_requirements(requirement_ids)
+    if workflow.sharded(len(supplier_ids)):
+        workflow.plan(
+            requirement_ids, supplier_ids, block_size=REQUIREMENT_CHUNK, enqueue=_enqueue_chunk
+        )
+    else:
+        plan_requirements(requirement_ids)
     chunks.chunks_plan(
         kind=ScoringChunk.Kind.READINESS, parts=supplier_chunks, enqueue=_enqueue_chunk
     )
     result = {
         "removed": removed,
         "requirement_chunks": len(_split(requirement_ids, REQUIREMENT_CHUNK)),
+        "supplier_shards": -(-len(supplier_ids) // workflow.shard_size()),
         "supplier_chunks": len(supplier_chunks),
     }
     logger.info("rescore_all enqueued %s", result)

@@ -61,6 +61,20 @@ class SupplierArrays:
         i = int(np.searchsorted(self.ids, supplier_id))
         return i if i < len(self.ids) and self.ids[i] == supplier_id else None
 
+    def rows_of(self, supplier_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of these suppliers, and which of them are here at all."""
+        supplier_ids = np.asarray(supplier_ids, dtype=np.int64)
+        if not len(self.ids):
+            return np.zeros(len(supplier_ids), np.int64), np.zeros(len(supplier_ids), bool)
+        rows = np.minimum(np.searchsorted(self.ids, supplier_ids), len(self.ids) - 1)
+        return rows, self.ids[rows] == supplier_ids
+
+    def rows_between(self, low: int, high: int) -> np.ndarray:
+        """The rows of the suppliers with ids in [low, high], in row order."""
+        lo = int(np.searchsorted(self.ids, low, side="left"))
+        hi = int(np.searchsorted(self.ids, high, side="right"))
+        return np.arange(lo, hi)
+
     def take(self, rows: np.ndarray) -> SupplierArrays:
         """A new SupplierArrays holding only ``rows`` (in that order)."""
         rows = np.asarray(rows, dtype=np.int64)

@@ -29,7 +29,7 @@ DROP SEQUENCE IF EXISTS matchmaking_supplier_deletions;
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("matchmaking", "0006_scoring_chunks"),
+        ("matchmaking", "0007_scoring_shards"),
         ("suppliers", "0010_supplier_updated_at_index"),
     ]
 
