@@ -6,10 +6,12 @@ from __future__ import annotations
 import os
 import signal
 import time
+from datetime import timedelta
 
 import numpy as np
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from bench.synthetic import generate
 from manufacturers.models import Requirement
@@ -192,4 +194,28 @@ def test_the_fan_out_on_real_workers_survives_a_killed_worker_and_duplicate_maps
         second.wait(20)
     connection.close()
     assert "(merge [" in "".join(logs)
+    assert stored() == expected
+
+
+def test_the_fan_out_on_the_machine_snapshot_writes_the_lists_of_a_full_rematch(
+    reference_data, eager, shards, settings, tmp_path
+):
+    """With the shared snapshot, and edited UMKM in new slots out of id order."""
+    settings.MATCHMAKING_SNAPSHOT_DIR = str(tmp_path / "snapshots")
+    generate(300, 40, seed=21)
+    # Generated rows share one timestamp: an update would re-read them all (late commits).
+    Supplier.objects.update(updated_at=timezone.now() - timedelta(hours=2))
+    newest = Supplier.objects.order_by("id").first()
+    Supplier.objects.filter(pk=newest.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    services.rescore_everything()  # builds the snapshot
+    edited = list(Supplier.objects.order_by("id").values_list("id", flat=True)[5:300:20])
+    Supplier.objects.filter(id__in=edited).update(lead_time_days=3)
+    Supplier.objects.filter(id__in=edited).update(updated_at=timezone.now())
+    expected = expected_lists()  # against the new version
+    from matchmaking import data
+
+    sups = data.supplier_index(data.load_vocabulary())
+    assert sups.version.endswith("/v2")  # the edits went to new slots
+    Match.objects.all().delete()
+    tasks.rescore_all()
     assert stored() == expected
