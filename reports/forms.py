@@ -74,6 +74,14 @@ class QueueFilterForm(forms.Form):
         required=False,
         choices=[("", _("All")), *FirmKind.choices],
     )
+    # Before province and review: on a phone those two take a whole row each (queue.css), kind
+    # and waiting share the first, and the tab order stays the order on screen.
+    waiting = forms.TypedChoiceField(
+        label=_("Waiting"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+    )
     province = forms.ChoiceField(label=_("Province"), required=False)
     review = forms.ChoiceField(
         label=_("Why it waits"),
@@ -83,12 +91,6 @@ class QueueFilterForm(forms.Form):
             ("new", _("New registration")),
             *VerificationReview.Reason.choices,
         ],
-    )
-    waiting = forms.TypedChoiceField(
-        label=_("Waiting"),
-        required=False,
-        coerce=int,
-        empty_value=None,
     )
 
     def __init__(self, *args, **kwargs) -> None:

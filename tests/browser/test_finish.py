@@ -117,3 +117,89 @@ def test_the_queue_dates_read_the_indonesian_way_and_english_after_the_switch(
     assert re.search(r"\b\d{1,2} [A-Z][a-z]{2} \d{4}\b", row), row
     assert not re.search(r"[A-Z][a-z]{2} \d{1,2}, \d{4}", row), row
     screenshot(page, "queue-dates-en")
+
+
+def test_the_refused_and_server_error_pages_pass_axe_at_both_widths(
+    browser, live_server, screenshot, settings
+):
+    # The crawl keeps to pages that answer 200 and its extra pages hold only the 404: the 403
+    # and the 500 are checked here.
+    from tests.browser.axe import axe_context, axe_report, axe_violations
+    from tests.factories import SupplierMemberFactory
+
+    settings.ROOT_URLCONF = "tests.accounts.error_urls"
+    reports = []
+    for user, path, status in (
+        (SupplierMemberFactory().user, "/reports/", 403),
+        (None, "/boom/", 500),
+        (None, "/bad/", 400),
+    ):
+        context = axe_context(
+            browser, live_server, viewport={"width": 360, "height": 740}, user=user
+        )
+        page = context.new_page()
+        assert page.goto(path).status == status
+        for width in (360, 1366):
+            page.set_viewport_size({"width": width, "height": 900})
+            if violations := axe_violations(page):
+                reports.append(axe_report(f"{status} at {width} px", violations))
+        context.close()
+    assert reports == [], "\n".join(reports)
+
+
+def _cut_selects(page) -> list[str]:
+    """The selects whose chosen option is wider than the box shows (cut off at 360 px)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.queue-filter-grid select')].filter(select => {
+            const style = getComputedStyle(select);
+            const context = document.createElement('canvas').getContext('2d');
+            context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+            const text = select.options[select.selectedIndex].text;
+            const room = select.clientWidth - parseFloat(style.paddingLeft)
+                - parseFloat(style.paddingRight);
+            return context.measureText(text).width > room;
+        }).map(select => `${select.name}: ${select.options[select.selectedIndex].text}`)"""
+    )
+
+
+def test_the_queue_finds_firms_changed_after_verification_and_by_nib_at_360_px(
+    narrow_page,  # noqa: F811
+    live_server,
+    screenshot,
+):
+    from suppliers.models import VerificationReview
+
+    changed = SupplierFactory(
+        legal_name="CV Berubah Setelah Verifikasi",
+        nib="8120000000777",
+        verification_status="verified",
+    )
+    VerificationReview.objects.create(
+        firm_kind="supplier", firm_id=changed.pk, firm_name=changed.legal_name, reason="changed"
+    )
+    SupplierFactory(legal_name="CV Baru Mendaftar", verification_status="unverified")
+    page = narrow_page
+    log_in(page, live_server, MinistryUserFactory(), "id")
+    page.goto("/reports/verification/")
+    rows = page.locator("[data-testid=queue-rows] > li")
+    expect(rows).to_have_count(2)
+
+    page.select_option("#id_review", "changed")
+    page.get_by_test_id("apply-filters").click()
+    page.wait_for_url("**review=changed**")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("CV Berubah Setelah Verifikasi")
+    expect(rows.first.get_by_test_id("row-changed")).to_be_visible()
+    assert fits_the_screen(page), wider_than_the_screen(page)
+    page.select_option("#id_province", label="Kepulauan Bangka Belitung")
+    assert _cut_selects(page) == []
+    screenshot(page, "01-changed-after-verification")
+
+    # The NIB typed with separators, as it is written on paper.
+    page.goto("/reports/verification/")
+    page.fill("#id_q", "8120-0000-00777")
+    page.get_by_test_id("apply-filters").click()
+    page.wait_for_url("**q=8120**")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("CV Berubah Setelah Verifikasi")
+    screenshot(page, "02-found-by-nib")
