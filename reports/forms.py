@@ -86,10 +86,13 @@ class QueueFilterForm(forms.Form):
     review = forms.ChoiceField(
         label=_("Why it waits"),
         required=False,
+        # The rows' own badge words, short enough for a phone's select (the model's label for a
+        # resubmission, "... after a rejection", is cut at 360 px).
         choices=[
             ("", _("All")),
             ("new", _("New registration")),
-            *VerificationReview.Reason.choices,
+            (VerificationReview.Reason.CHANGED, _("Changed after verification")),
+            (VerificationReview.Reason.RESUBMITTED, _("New review requested")),
         ],
     )
 
