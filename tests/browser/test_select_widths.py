@@ -40,6 +40,7 @@ def _open_filters(page) -> None:
         ("/reports/", "main", True),
         ("/reports/verification/", "main", True),
     ],
+    ids=["dashboard", "queue"],
 )
 def test_no_filter_select_cuts_an_option_at_360_px(
     narrow_page,  # noqa: F811
