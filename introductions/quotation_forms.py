@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from manufacturers.validators import (
@@ -121,7 +122,7 @@ class QuotationForm(forms.Form):
                 % {
                     "number": c.number or c.cert_type_id,
                     "pct": c.local_content_pct if c.local_content_pct is not None else "?",
-                    "date": c.valid_until.isoformat() if c.valid_until else "–",
+                    "date": date_format(c.valid_until) if c.valid_until else "–",
                 },
             )
             for c in self.certificates.values()

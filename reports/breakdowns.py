@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import CharField, Count, DateField, DecimalField, F, Func, Q, Sum, Value
 from django.db.models.functions import TruncMonth
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from introductions.models import Introduction
@@ -113,7 +114,9 @@ def _system_labels(f: Filters) -> dict[Any, str]:
 def _month_labels(f: Filters) -> dict[Any, str]:
     labels, month = {}, f.date_from.replace(day=1)
     while month <= f.date_to:
-        labels[month] = month.strftime("%Y-%m")
+        # The site's one month format in the reader's language ("Mei 2026" / "May 2026"), as
+        # every other date on the page and in the exports.
+        labels[month] = date_format(month, "YEAR_MONTH_FORMAT")
         month = (month + timedelta(days=32)).replace(day=1)
     return labels
 

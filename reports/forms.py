@@ -74,21 +74,26 @@ class QueueFilterForm(forms.Form):
         required=False,
         choices=[("", _("All")), *FirmKind.choices],
     )
-    province = forms.ChoiceField(label=_("Province"), required=False)
-    review = forms.ChoiceField(
-        label=_("Why it waits"),
-        required=False,
-        choices=[
-            ("", _("All")),
-            ("new", _("New registration")),
-            *VerificationReview.Reason.choices,
-        ],
-    )
+    # Before province and review: on a phone those two take a whole row each (queue.css), kind
+    # and waiting share the first, and the tab order stays the order on screen.
     waiting = forms.TypedChoiceField(
         label=_("Waiting"),
         required=False,
         coerce=int,
         empty_value=None,
+    )
+    province = forms.ChoiceField(label=_("Province"), required=False)
+    review = forms.ChoiceField(
+        label=_("Why it waits"),
+        required=False,
+        # The rows' own badge words, short enough for a phone's select (the model's label for a
+        # resubmission, "... after a rejection", is cut at 360 px).
+        choices=[
+            ("", _("All")),
+            ("new", _("New registration")),
+            (VerificationReview.Reason.CHANGED, _("Changed after verification")),
+            (VerificationReview.Reason.RESUBMITTED, _("New review requested")),
+        ],
     )
 
     def __init__(self, *args, **kwargs) -> None:

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts import events
@@ -161,7 +162,7 @@ def quotation_award(
         if revision.valid_until < today:
             raise ValidationError(
                 _("The offer of %(supplier)s expired on %(date)s.")
-                % {"supplier": name, "date": revision.valid_until.isoformat()},
+                % {"supplier": name, "date": date_format(revision.valid_until)},
                 code="offer_expired",
             )
         tiers = [(t.min_quantity, t.unit_price_idr) for t in revision.tiers.all()]

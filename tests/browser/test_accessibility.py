@@ -163,6 +163,10 @@ def test_every_page_each_role_reaches_passes_axe_at_phone_and_desktop_width(
                 screenshot(page, f"{role}-menu-open")
         context.close()
 
+    # The figures the closing note quotes (run with -s to see them).
+    counts = ", ".join(f"{role} {len(paths)}" for role, paths in checked.items())
+    total = sum(len(paths) for paths in checked.values())
+    print(f"\naxe crawl: {total} pages x 2 widths ({counts}); {len(reports)} with violations")
     assert not reports, "\n" + "\n".join(reports)
     # The crawl really walked each role's part of the site.
     assert sum(len(paths) for paths in checked.values()) >= 40, checked
@@ -193,12 +197,13 @@ def test_the_admin_page_that_shows_a_new_api_key_passes_axe(browser, live_server
     context.close()
 
 
-def _check(page, where: str, reports: list[str]) -> None:
+def _check(page, where: str, reports: list[str]) -> int:
     for width, size in (("360", PHONE), ("1366", DESKTOP)):
         page.set_viewport_size(size)
         if violations := axe_violations(page):
             reports.append(axe_report(f"{where} at {width} px", violations))
     page.set_viewport_size(PHONE)
+    return 1
 
 
 def test_the_pages_added_with_the_merge_pass_axe(browser, live_server, screenshot, tmp_path):
@@ -237,6 +242,7 @@ def test_the_pages_added_with_the_merge_pass_axe(browser, live_server, screensho
     )
 
     reports: list[str] = []
+    checked = 0
     eager = celery_app.conf.task_always_eager
     # No worker here: the import's dry run runs in the server's thread after the commit.
     celery_app.conf.task_always_eager = True
@@ -263,7 +269,7 @@ def test_the_pages_added_with_the_merge_pass_axe(browser, live_server, screensho
                 response = page.goto(path)
                 expected = 404 if "no-such-page" in path else 200
                 assert response.status == expected, (role, path, response.status)
-                _check(page, f"{role} {path}", reports)
+                checked += _check(page, f"{role} {path}", reports)
                 name = re.sub(r"\W+", "-", _shape(path)).strip("-")
                 screenshot(page, f"{role}-{name}")
             if role == "ministry":
@@ -273,7 +279,7 @@ def test_the_pages_added_with_the_merge_pass_axe(browser, live_server, screensho
                 page.get_by_test_id("import-check").click()
                 page.wait_for_selector('[data-testid="import-panel"][data-status="checked"]')
                 assert page.get_by_test_id("import-problem").count() >= 1
-                _check(page, "ministry import dry run", reports)
+                checked += _check(page, "ministry import dry run", reports)
                 screenshot(page, "ministry-import-problems")
             if role == "umkm":
                 # Without scripts the delete button's form posts unconfirmed: the confirmation
@@ -281,11 +287,12 @@ def test_the_pages_added_with_the_merge_pass_axe(browser, live_server, screensho
                 page.goto(f"/suppliers/{supplier.pk}/edit/photos/")
                 page.get_by_test_id("delete-photo").evaluate("button => button.form.submit()")
                 page.get_by_test_id("confirm-page").wait_for()
-                _check(page, "umkm delete photo confirmation", reports)
+                checked += _check(page, "umkm delete photo confirmation", reports)
                 screenshot(page, "umkm-confirm-delete-photo")
             context.close()
     finally:
         celery_app.conf.task_always_eager = eager
 
+    print(f"\naxe extra pages: {checked} checks at 2 widths; {len(reports)} with violations")
     assert not reports, "\n" + "\n".join(reports)
     assert supplier.photos.count() == 1  # the confirmation page deleted nothing

@@ -136,3 +136,46 @@ def test_a_draft_requirement_and_its_drawing_are_deleted_only_when_confirmed(
     page.wait_for_url("**/buyers/")
     screenshot(page, "02-draft-deleted")
     assert not type(draft).objects.filter(pk=draft.pk).exists()
+
+
+def test_closing_a_requirement_and_withdrawing_a_request_ask_first_and_cancel_keeps_them(
+    narrow_page,  # noqa: F811
+    live_server,
+    screenshot,
+):
+    from tests.factories import IntroductionFactory
+
+    page = narrow_page
+    buyer = ManufacturerMemberFactory(user__preferred_language="id")
+    requirement = RequirementFactory(
+        manufacturer=buyer.manufacturer, title="Rumah motor hub", status="open"
+    )
+    introduction = IntroductionFactory(requirement=requirement, requested_by=buyer.user)
+    log_in(page, live_server, buyer.user, "id")
+
+    # Closing the requirement: the dialog names it; cancel keeps it open.
+    page.goto(f"/buyers/mine/{requirement.pk}/")
+    page.locator("input[name=close_reason]").first.check()
+    page.locator("#close-heading + form button[type=submit]").click()
+    dialog = page.get_by_test_id("confirm-dialog")
+    expect(dialog).to_contain_text("Rumah motor hub")
+    screenshot(page, "01-close-dialog")
+    page.get_by_test_id("confirm-dialog-no").click()
+    expect(dialog).to_be_hidden()
+    requirement.refresh_from_db()
+    assert requirement.is_open
+
+    # Withdrawing the introduction request: cancel keeps it, yes withdraws it.
+    page.goto(f"/introductions/{introduction.pk}/")
+    page.get_by_test_id("withdraw").click()
+    expect(dialog).to_be_visible()
+    page.get_by_test_id("confirm-dialog-no").click()
+    introduction.refresh_from_db()
+    assert introduction.status == "requested"
+    page.get_by_test_id("withdraw").click()
+    screenshot(page, "02-withdraw-dialog")
+    page.get_by_test_id("confirm-dialog-yes").click()
+    page.wait_for_load_state()
+    expect(page.locator(".message-success")).to_be_visible()
+    introduction.refresh_from_db()
+    assert introduction.status == "withdrawn"

@@ -1,5 +1,5 @@
-"""At 360 px: the error pages lead back, and ministry staff land on their dashboard after
-log-in (DEBUG is off in the tests, as in production)."""
+"""At 360 px: the error pages lead back, and ministry staff and administrators land on their
+dashboard after log-in (DEBUG is off in the tests, as in production)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.conf import settings
 
 from accounts.services import email_address_mark_verified
 from tests.browser.conftest import watch_failures
-from tests.factories import MinistryUserFactory, SupplierMemberFactory
+from tests.factories import AdminUserFactory, MinistryUserFactory, SupplierMemberFactory
 
 pytestmark = pytest.mark.browser
 
@@ -77,12 +77,17 @@ def test_a_refused_page_leads_to_the_persons_workspace(page_360, live_server, sc
     page.wait_for_url("**/suppliers/mine/")
 
 
-def test_ministry_staff_land_on_their_dashboard_after_log_in(page_360, live_server, screenshot):
-    ministry = MinistryUserFactory()
-    email_address_mark_verified(user=ministry)
+@pytest.mark.parametrize(
+    "factory", [MinistryUserFactory, AdminUserFactory], ids=["ministry", "admin"]
+)
+def test_ministry_staff_and_administrators_land_on_their_dashboard_after_log_in(
+    page_360, live_server, screenshot, factory
+):
+    staff = factory()
+    email_address_mark_verified(user=staff)
     page = page_360
 
-    _log_in(page, ministry.email)
+    _log_in(page, staff.email)
 
     page.wait_for_url("**/reports/")
     assert page.get_by_test_id("key-figures").is_visible()

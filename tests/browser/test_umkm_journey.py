@@ -132,6 +132,11 @@ def test_an_umkm_signs_up_on_a_phone_and_completes_the_profile(
     assert page.get_by_test_id("profile-complete").is_visible()
     assert page.get_by_test_id("verification-badge").is_visible()
     assert page.locator("[data-testid=completeness]").get_attribute("value") == "100"
+    # At 100% nothing asks to complete the profile any more.
+    assert page.get_by_test_id("verification-hint").inner_text().strip() == (
+        "Staf kementerian akan memeriksa perusahaan Anda."
+    )
+    assert "Lengkapi profil" not in page.locator("main").inner_text()
     screenshot(page, "08-dashboard")
 
     # The public profile as the owner sees it (with the private contact block).

@@ -184,6 +184,22 @@ def test_editing_an_open_requirement_shows_the_history(client, owner, requiremen
     assert "History of changes" in html and "75000" in html and "50000" in html
 
 
+def test_a_never_published_draft_does_not_claim_no_changes_since_publication(
+    client, owner, requirement
+):
+    client.force_login(owner)
+    url = reverse("manufacturers:requirement_detail", args=[requirement.pk])
+
+    draft = client.get(url).content.decode()
+    assert requirement.published_at is None
+    assert "Not published yet: changes are recorded from publication on." in draft
+    assert "No changes since it was published." not in draft
+
+    services.requirement_publish(requirement=requirement, by=owner)
+    published = client.get(url).content.decode()
+    assert "No changes since it was published." in published
+
+
 def test_the_owner_downloads_an_attachment_with_its_original_name(client, owner, requirement):
     client.force_login(owner)
     client.post(

@@ -93,3 +93,26 @@ def test_only_the_suppliers_own_valid_tkdn_certificate_backs_a_declaration():
     assert errors(own, Decimal("50"))["local_content_pct"] == [
         "The declared local content is above what your certificate shows (42.50%)."
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "expected"), [("id", "3 Des 2099"), ("en", "3 Dec 2099")])
+def test_the_tkdn_certificate_choice_dates_its_validity_in_the_sites_one_format(language, expected):
+    from django.utils import translation
+
+    from introductions.quotation_forms import QuotationForm
+
+    supplier = SupplierFactory()
+    SupplierCertificationFactory(
+        supplier=supplier,
+        cert_type_id="TKDN",
+        number="TKDN-7",
+        local_content_pct=Decimal("42.50"),
+        valid_until=date(2099, 12, 3),
+    )
+    with translation.override(language):
+        form = QuotationForm(supplier=supplier, today=date.today())
+        labels = [str(label) for _pk, label in form.fields["local_content_certificate"].choices]
+
+    assert any(label.startswith("TKDN-7") and label.endswith(expected) for label in labels)
+    assert not any("2099-12-03" in label for label in labels)

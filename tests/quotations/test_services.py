@@ -281,6 +281,19 @@ def test_award_refuses_a_quantity_below_the_minimum_or_above_the_volume(round_, 
     assert not Partnership.objects.exists()
 
 
+def test_award_refuses_an_expired_offer_naming_its_date_in_the_sites_format(round_):
+    from introductions.models import QuotationRevision
+
+    quotation = submit(round_.first, round_.pair.umkm)
+    QuotationRevision.objects.filter(quotation=quotation).update(valid_until=date(2026, 3, 2))
+    with pytest.raises(ValidationError) as caught:
+        quotation_award(
+            requirement=round_.requirement, by=round_.buyer, awards={quotation.pk: 5_000}
+        )
+    assert caught.value.code == "offer_expired"
+    assert "expired on 2 Mar 2026." in caught.value.messages[0]
+
+
 def test_award_is_for_the_buyers_members_and_not_while_sealed(round_):
     quotation = submit(round_.first, round_.pair.umkm)
     for stranger in (round_.pair.umkm, ManufacturerMemberFactory().user):

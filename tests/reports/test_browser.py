@@ -87,7 +87,7 @@ def test_ministry_reads_and_filters_the_dashboard(
     for slug in ("awards_province", "awards_system", "awards_month"):
         box = page.locator(f"[data-testid=table-{slug}] .report-numbers")
         assert box.evaluate("e => e.scrollWidth <= e.clientWidth"), slug
-    may = page.locator("[data-testid=table-awards_month] tbody tr", has_text="2026-05")
+    may = page.locator("[data-testid=table-awards_month] tbody tr", has_text="May 2026")
     assert may.locator("td").nth(1).get_attribute("data-value") == "45.0"
     screenshot(page, "dashboard")
 

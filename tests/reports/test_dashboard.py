@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from reports import dashboard
 from reports.dashboard import DIMENSIONS, Filters
@@ -166,6 +167,15 @@ def test_month_breakdown_covers_every_month_of_the_period(history):
         1,
     )
     assert rows[date(2026, 1, 1)]["introductions"] == 0
+
+
+@pytest.mark.parametrize(("language", "may"), [("id", "Mei 2026"), ("en", "May 2026")])
+def test_month_rows_are_named_in_the_sites_one_date_format(history, language, may):
+    with translation.override(language):
+        rows = _rows("month")
+
+    assert rows[date(2026, 5, 1)]["label"] == may
+    assert "2026-05" not in [row["label"] for row in rows.values()]
 
 
 def test_dashboard_page_shows_the_figures_and_applies_filters(client, history):

@@ -266,6 +266,7 @@ def test_the_dashboard_shows_what_is_missing_and_the_status(client, owner, suppl
     supplier.save()
     html = client.get(reverse("suppliers:dashboard")).content.decode()
     assert 'data-testid="profile-complete"' in html
+    assert "Complete your profile" not in html
     assert "NIB does not match OSS" in html
 
 
