@@ -152,7 +152,7 @@ def _cursor(position: int) -> str:
     return quote(base64.b64encode(f"p={position}".encode()).decode(), safe="")
 
 
-def _wait_until_up(url: str, key: str, seconds: float = 30) -> None:
+def _wait_until_up(url: str, key: str, seconds: float = 120) -> None:
     deadline = time.time() + seconds
     while time.time() < deadline:
         try:
