@@ -28,6 +28,7 @@ import os
 import random
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -151,7 +152,7 @@ def _cursor(position: int) -> str:
     return quote(base64.b64encode(f"p={position}".encode()).decode(), safe="")
 
 
-def _wait_until_up(url: str, key: str, seconds: float = 30) -> None:
+def _wait_until_up(url: str, key: str, seconds: float = 120) -> None:
     deadline = time.time() + seconds
     while time.time() < deadline:
         try:
@@ -164,7 +165,57 @@ def _wait_until_up(url: str, key: str, seconds: float = 30) -> None:
     raise SystemExit("gunicorn did not come up")
 
 
-def _wrk(base: str, paths: list[str], key: str, args, seed: int) -> dict:
+def _cpu_seconds(pids: list[int]) -> float:
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / ticks
+
+
+def _server_pids(server_pid: int, database_url: str) -> list[int]:
+    """The gunicorn master and workers, and the PostgreSQL backends connected to the bench's
+    database: all the CPU one request costs, whatever else the machine runs."""
+    import psycopg2
+
+    pids = [server_pid]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == server_pid:
+                pids.append(int(entry.name))
+    name = database_url.rsplit("/", 1)[1]
+    with psycopg2.connect(database_url) as conn, conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [name],
+        )
+        pids += [row[0] for row in cursor.fetchall()]
+    return pids
+
+
+def _wait_until_idle(pids: list[int], limit: float = 60) -> None:
+    """wrk leaves the requests in flight when it stops (the warm-up's, the previous
+    endpoint's): the server still answers them. Measuring before they are done would charge a
+    slow endpoint for up to 16 of its own or another endpoint's requests."""
+    deadline = time.time() + limit
+    last = _cpu_seconds(pids)
+    while time.time() < deadline:
+        time.sleep(0.5)
+        now = _cpu_seconds(pids)
+        if now - last < 0.02:
+            return
+        last = now
+
+
+def _wrk(base: str, paths: list[str], key: str, args, seed: int, server_pid: int = 0) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "result.json"
         script = Path(tmp) / "bench.lua"
@@ -177,19 +228,39 @@ def _wrk(base: str, paths: list[str], key: str, args, seed: int) -> dict:
                 "out": out,
             }
         )
-        command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", "--timeout", "5s"]
+        command = [
+            "wrk",
+            f"-t{args.threads}",
+            f"-c{args.connections}",
+            "--timeout",
+            f"{args.wrk_timeout}s",
+        ]
         subprocess.run(  # warm-up: connections, caches, worker imports
             [*command, "-d2s", "-s", str(script), base], check=True, capture_output=True
         )
+        # Persistent connections: after the warm-up every backend the run uses exists already.
+        pids = _server_pids(server_pid, args.database_url) if server_pid else []
+        _wait_until_idle(pids)
+        cpu_before = _cpu_seconds(pids)
         subprocess.run(
             [*command, f"-d{args.duration}s", "-s", str(script), base],
             check=True,
             capture_output=True,
             timeout=args.duration + 60,
         )
+        cpu = _cpu_seconds(pids) - cpu_before
         result = json.loads(out.read_text())
     result["rps"] = result["requests"] / result["seconds"]
+    result["cpu_ms_per_request"] = 1000 * cpu / max(result["requests"], 1)
     return result
+
+
+def _row(name: str, result: dict) -> str:
+    return (
+        f"{name:58} {result['rps']:8.0f} {result['p50_ms']:8.1f} "
+        f"{result['p95_ms']:8.1f} {result['p99_ms']:8.1f} "
+        f"{result['errors'] + result['non2xx']:6d} {result['cpu_ms_per_request']:10.1f}"
+    )
 
 
 def main() -> None:
@@ -205,6 +276,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
     parser.add_argument("--server-threads", type=int, default=2, help="threads per worker")
+    parser.add_argument("--rounds", type=int, default=1, help="alternate the endpoints N times")
+    # Long enough that no request is abandoned: wrk drops a timed-out connection and opens
+    # another while the server still computes the abandoned answer (work that is never counted).
+    parser.add_argument("--wrk-timeout", type=int, default=30, help="seconds")
     parser.add_argument("--only", help="run only the endpoints whose name contains this")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path, help="also write the results here")
@@ -258,25 +333,39 @@ def main() -> None:
                 for p in positions
             ],
         }
-        results = {}
+        results: dict[str, list[dict]] = {}
         print(
             f"{setup['count']} suppliers, gunicorn {args.workers} workers "
             f"({args.worker_class} x{args.server_threads}), "
             f"wrk {args.connections} connections, {args.duration} s per endpoint"
+            f" x {args.rounds} rounds"
         )
         print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
-        print(f"{'endpoint':58} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} errors")
-        for number, (name, paths) in enumerate(cases.items()):
-            if args.only and args.only not in name:
-                continue
-            result = _wrk(base, paths, setup["key"], args, args.seed + number)
-            results[name] = result
-            print(
-                f"{name:58} {result['rps']:8.0f} {result['p50_ms']:8.1f} "
-                f"{result['p95_ms']:8.1f} {result['p99_ms']:8.1f} "
-                f"{result['errors'] + result['non2xx']}",
-                flush=True,
-            )
+        header = (
+            f"{'endpoint':58} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} errors"
+            f" {'CPU ms/req':>10}"
+        )
+        print(header)
+        # Rounds alternate the endpoints, so that each meets the same load from the rest of a
+        # shared machine; the medians over rounds are compared.
+        for _round in range(args.rounds):
+            for number, (name, paths) in enumerate(cases.items()):
+                if args.only and args.only not in name:
+                    continue
+                result = _wrk(base, paths, setup["key"], args, args.seed + number, server.pid)
+                results.setdefault(name, []).append(result)
+                print(_row(name, result), flush=True)
+        if args.rounds > 1:
+            print(f"median of {args.rounds} rounds:")
+            print(header)
+            for name, rounds in results.items():
+                median = {
+                    k: statistics.median(r[k] for r in rounds)
+                    for k in ("rps", "p50_ms", "p95_ms", "p99_ms", "cpu_ms_per_request")
+                }
+                median["errors"] = sum(r["errors"] for r in rounds)
+                median["non2xx"] = sum(r["non2xx"] for r in rounds)
+                print(_row(name, median), flush=True)
         print("load average after: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
         if args.json:
             args.json.write_text(json.dumps(results, indent=2))

@@ -30,16 +30,22 @@ sys.path.insert(0, str(ROOT))
 from bench.matching import _ensure_database, _setup  # noqa: E402
 
 
-def _fill(n_suppliers: int, n_matches: int) -> None:
+def _fill(n_suppliers: int, n_requirements: int, n_matches: int) -> None:
+    """The synthetic UMKM and requirements (unless the database holds them already, e.g. made
+    from ``bench/synthetic.py``'s database as a template), then the dashboard's rows in SQL:
+    generated inside PostgreSQL, with no engine and no rows through the client."""
     from django.db import connection
 
     from bench import synthetic
 
-    synthetic.generate(n_suppliers, max(n_suppliers // 10, 10))
-    per_requirement = max(n_matches // max(n_suppliers // 10, 10), 1)
     with connection.cursor() as c:
         c.execute("SELECT count(*) FROM suppliers_supplier")
+        if not c.fetchone()[0]:
+            synthetic.generate(n_suppliers, n_requirements)
+        c.execute("SELECT count(*) FROM suppliers_supplier")
         (n,) = c.fetchone()
+        c.execute("SELECT count(*) FROM manufacturers_requirement")
+        per_requirement = max(n_matches // max(c.fetchone()[0], 1), 1)
         # Registrations and verifications spread over the last two years.
         c.execute(
             """UPDATE suppliers_supplier SET
@@ -98,6 +104,23 @@ def _fill(n_suppliers: int, n_matches: int) -> None:
         c.execute("ANALYZE")
 
 
+def _copy_database(template: str, database_url: str) -> None:
+    """A file-level copy (CREATE DATABASE ... TEMPLATE): seconds, against minutes to generate;
+    nothing may be connected to the template meanwhile."""
+    import psycopg2
+
+    name = database_url.rsplit("/", 1)[1]
+    admin = psycopg2.connect(database_url.rsplit("/", 1)[0] + "/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not cursor.fetchone():
+            t0 = time.perf_counter()
+            cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+            print(f"copied {template} to {name} in {time.perf_counter() - t0:.0f} s", flush=True)
+    admin.close()
+
+
 def _counts() -> dict:
     from django.db import connection
 
@@ -136,30 +159,34 @@ def _cases() -> dict:
     }
 
 
-def _timed(fn, repeat: int) -> tuple[float, float, int]:
-    """Median and max seconds of ``repeat`` calls after a warm-up, and the queries of one."""
+def _timed(fn, repeat: int) -> tuple[float, float, int, object]:
+    """Median and max seconds of ``repeat`` calls after a warm-up, the queries of one, and the
+    warm-up's result (for the comparison). With ``repeat`` 0, the warm-up is the one timing."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    t0 = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
-        fn()  # warm-up (plans, caches), also counts the queries
-    times = []
+        result = fn()  # warm-up (plans, caches), also counts the queries
+    times = [time.perf_counter() - t0] if not repeat else []
     for _i in range(repeat):
         t0 = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)
-    return statistics.median(times), max(times), len(queries)
+    return statistics.median(times), max(times), len(queries), result
 
 
 def _plain(data: dict) -> dict:
     return {k: v for k, v in data.items() if k != "computed_at"}
 
 
-def measure(repeat: int) -> dict:
+def measure(repeat: int, direct_repeat: int | None = None) -> dict:
     """Side by side per filter combination: the direct queries (``reports.dashboard.dashboard``,
     what every uncached page view computed before) and the pre-aggregated facts
     (``reports.aggregated.dashboard``, what a page view computes now, uncached), and whether
-    the two give the same figures; then the worker's refresh of the facts."""
+    the two give the same figures; then the worker's refresh of the facts. ``direct_repeat``
+    (default ``repeat``) bounds the direct path, which takes tens of seconds a view at national
+    scale: 0 times its first, cold call only; a negative value skips it and the comparison."""
     from django.db import connection
 
     from reports import aggregated, services
@@ -172,9 +199,22 @@ def measure(repeat: int) -> dict:
     first_refresh = time.perf_counter() - t0
     results: dict = {"cases": {}}
     for name, f in _cases().items():
-        direct = _timed(lambda f=f: dashboard(f), repeat)
         facts = _timed(lambda f=f: aggregated.dashboard(f, refresh), repeat)
-        same = _plain(dashboard(f)) == _plain(aggregated.dashboard(f, refresh))
+        if direct_repeat is not None and direct_repeat < 0:
+            results["cases"][name] = {
+                "facts_median_s": round(facts[0], 3),
+                "facts_max_s": round(facts[1], 3),
+                "facts_queries": facts[2],
+            }
+            print(
+                f"{name:36} facts {facts[0]:.3f} s (max {facts[1]:.3f}, {facts[2]} q)",
+                flush=True,
+            )
+            continue
+        direct = _timed(
+            lambda f=f: dashboard(f), repeat if direct_repeat is None else direct_repeat
+        )
+        same = _plain(direct[3]) == _plain(facts[3])
         results["cases"][name] = {
             "direct_median_s": round(direct[0], 3),
             "direct_max_s": round(direct[1], 3),
@@ -256,11 +296,26 @@ def main() -> None:
         "--database-url", default="postgres://postgres@127.0.0.1:5432/rantai_bench_reports"
     )
     parser.add_argument("--suppliers", type=int, default=100_000)
+    parser.add_argument(
+        "--requirements", type=int, help="when generating (default: one per 10 suppliers)"
+    )
     parser.add_argument("--matches", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--direct-repeat",
+        type=int,
+        help="timed calls of the direct path (default --repeat; 0: the first call only; -1: skip)",
+    )
+    parser.add_argument(
+        "--template",
+        help="create the database as a copy of this one (e.g. rantai_bench_1m from"
+        " bench/synthetic.py) instead of generating the UMKM and requirements",
+    )
     parser.add_argument("--json")
     args = parser.parse_args()
 
+    if args.template:
+        _copy_database(args.template, args.database_url)
     _ensure_database(args.database_url)
     _setup(args.database_url)
     from django.core.management import call_command
@@ -272,12 +327,12 @@ def main() -> None:
         empty = c.fetchone()[0] == 0
     if empty:
         t0 = time.perf_counter()
-        _fill(args.suppliers, args.matches)
+        _fill(args.suppliers, args.requirements or max(args.suppliers // 10, 10), args.matches)
         print(f"generated in {time.perf_counter() - t0:.0f} s", flush=True)
     counts = _counts()
     print(json.dumps(counts))
     load_before = os.getloadavg()
-    timings = measure(args.repeat)
+    timings = measure(args.repeat, args.direct_repeat)
     load_after = os.getloadavg()
     print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}")
     results = {

@@ -10,10 +10,16 @@ same specialties, so overlaps, near misses and traps arise as they would in real
 from __future__ import annotations
 
 import io
+import sys
+import time
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 from django.db import connection
+
+# Run as a script, the project and bench/ must be importable.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 # part family: (processes, materials, Indonesian words, English words)
 ARCHETYPES = {
@@ -240,23 +246,83 @@ def _picks(rng, pool, low, high):
     return list(rng.choice(pool, size=k, replace=False)) if k else []
 
 
-def generate(n_suppliers: int, n_requirements: int, seed: int = 42) -> None:
-    from manufacturers.models import Manufacturer, Requirement
+SUPPLIER_COLUMNS = [
+    "id",
+    "legal_name",
+    "nib",
+    "province_id",
+    "capacity_per_month",
+    "lead_time_days",
+    "verification_status",
+    "verification_reason",
+    "description",
+    "created_at",
+    "updated_at",
+    "address",
+    "website",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+]
+CERT_COLUMNS = [
+    "id",
+    "supplier_id",
+    "cert_type_id",
+    "valid_until",
+    "number",
+    "issuer",
+    "document",
+    "created_at",
+    "local_content_pct",
+]
+REQUIREMENT_COLUMNS = [
+    "id",
+    "manufacturer_id",
+    "reference",
+    "title",
+    "component_id",
+    "annual_volume",
+    "needed_by",
+    "delivery_province_id",
+    "description",
+    "status",
+    "close_reason",
+    "published_at",
+    "created_at",
+    "updated_at",
+    # COPY does not apply the model's defaults: every NOT NULL column is named.
+    "local_content_required",
+    "quotes_open",
+]
+BATCH = 50_000
+
+
+class _Draws:
+    """The vocabulary and the one random stream every row is drawn from, in row order: the
+    output depends on the seed only, not on how the rows are cut into batches."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = np.random.default_rng(seed)
+        self.today = date.today()
+        # Old timestamps: the data exists before the benchmark starts.
+        self.stamp = (datetime.now(UTC) - timedelta(days=30)).isoformat()
+        self.families = list(ARCHETYPES)
+        self.provinces = list(PROVINCE_WEIGHTS)
+        weights = np.array(list(PROVINCE_WEIGHTS.values()), dtype=float)
+        self.p_weights = weights / weights.sum()
+        self.all_processes = sorted({p for a in ARCHETYPES.values() for p in a[0]})
+        self.cert_id = 0
+
+
+def _supplier_batch(draws: _Draws, first: int, last: int) -> None:
+    """Draws suppliers ``first``..``last`` (inclusive) and COPYs them with their relations."""
     from suppliers.models import Supplier, SupplierCertification
 
-    rng = np.random.default_rng(seed)
-    today = date.today()
-    # Old timestamps: the data exists before the benchmark starts.
-    stamp = (datetime.now(UTC) - timedelta(days=30)).isoformat()
-    families = list(ARCHETYPES)
-    provinces = list(PROVINCE_WEIGHTS)
-    p_weights = np.array(list(PROVINCE_WEIGHTS.values()), dtype=float)
-    p_weights /= p_weights.sum()
-    all_processes = sorted({p for a in ARCHETYPES.values() for p in a[0]})
-
+    rng, stamp, today = draws.rng, draws.stamp, draws.today
+    families, provinces, p_weights = draws.families, draws.provinces, draws.p_weights
+    all_processes = draws.all_processes
     sup_rows, proc_rows, comp_rows, mat_rows, cert_rows = [], [], [], [], []
-    cert_id = 0
-    for sid in range(1, n_suppliers + 1):
+    for sid in range(first, last + 1):
         family = families[int(rng.integers(len(families)))]
         procs, mats, words_id, words_en = ARCHETYPES[family]
         my_procs = set(_picks(rng, procs, 1, len(procs)))
@@ -291,35 +357,19 @@ def generate(n_suppliers: int, n_requirements: int, seed: int = 42) -> None:
         comp_rows.extend((sid, c) for c in sorted(comps))
         mat_rows.extend((sid, m) for m in _picks(rng, mats, 1, len(mats)))
         if rng.random() < 0.45:
-            cert_id += 1
+            draws.cert_id += 1
             until = today + timedelta(days=int(rng.integers(-200, 1100)))
-            cert_rows.append((cert_id, sid, QUALITY[int(rng.integers(4))], until.isoformat()))
+            cert_rows.append((draws.cert_id, sid, QUALITY[int(rng.integers(4))], until.isoformat()))
         if rng.random() < 0.25:
-            cert_id += 1
+            draws.cert_id += 1
             until = today + timedelta(days=int(rng.integers(-100, 1100)))
-            cert_rows.append((cert_id, sid, EXTRA_CERTS[int(rng.integers(7))], until.isoformat()))
+            cert_rows.append(
+                (draws.cert_id, sid, EXTRA_CERTS[int(rng.integers(7))], until.isoformat())
+            )
 
-    sup = Supplier._meta.db_table
     _copy(
-        sup,
-        [
-            "id",
-            "legal_name",
-            "nib",
-            "province_id",
-            "capacity_per_month",
-            "lead_time_days",
-            "verification_status",
-            "verification_reason",
-            "description",
-            "created_at",
-            "updated_at",
-            "address",
-            "website",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-        ],
+        Supplier._meta.db_table,
+        SUPPLIER_COLUMNS,
         ((*row, "", "", "", "", "") for row in sup_rows),
     )
     _copy(Supplier.processes.through._meta.db_table, ["supplier_id", "process_id"], proc_rows)
@@ -331,38 +381,23 @@ def generate(n_suppliers: int, n_requirements: int, seed: int = 42) -> None:
     _copy(Supplier.materials.through._meta.db_table, ["supplier_id", "material_id"], mat_rows)
     _copy(
         SupplierCertification._meta.db_table,
-        [
-            "id",
-            "supplier_id",
-            "cert_type_id",
-            "valid_until",
-            "number",
-            "issuer",
-            "document",
-            "created_at",
-            "local_content_pct",
-        ],
+        CERT_COLUMNS,
         # A TKDN certificate states its local content (from its id: the random sequence stays).
         (
             (*row, "", "", "", stamp, 20 + row[0] % 60 if row[2] == "TKDN" else None)
             for row in cert_rows
         ),
     )
-    _reset_sequence(sup)
-    _reset_sequence(SupplierCertification._meta.db_table)
 
-    n_buyers = max(1, n_requirements // 40)
-    buyer_ids = []
-    for i in range(n_buyers):
-        buyer = Manufacturer.objects.create(
-            name=f"Bench OEM {i}",
-            kind="vehicle_oem",
-            province_id="32",
-            verification_status="verified",
-        )
-        buyer_ids.append(buyer.id)
+
+def _requirement_batch(draws: _Draws, first: int, last: int, buyer_ids: list[int]) -> None:
+    from manufacturers.models import Requirement
+
+    rng, stamp, today = draws.rng, draws.stamp, draws.today
+    families, provinces, p_weights = draws.families, draws.provinces, draws.p_weights
+    n_buyers = len(buyer_ids)
     req_rows, rproc, rmat, rreq, rpref = [], [], [], [], []
-    for rid in range(1, n_requirements + 1):
+    for rid in range(first, last + 1):
         family = families[int(rng.integers(len(families)))]
         procs, mats, words_id, words_en = ARCHETYPES[family]
         indonesian = rng.random() < 0.5
@@ -397,30 +432,7 @@ def generate(n_suppliers: int, n_requirements: int, seed: int = 42) -> None:
             rreq.append((rid, "IATF16949"))
         if rng.random() < 0.3:
             rpref.append((rid, EXTRA_CERTS[int(rng.integers(7))]))
-    req = Requirement._meta.db_table
-    _copy(
-        req,
-        [
-            "id",
-            "manufacturer_id",
-            "reference",
-            "title",
-            "component_id",
-            "annual_volume",
-            "needed_by",
-            "delivery_province_id",
-            "description",
-            "status",
-            "close_reason",
-            "published_at",
-            "created_at",
-            "updated_at",
-            # COPY does not apply the model's defaults: every NOT NULL column is named.
-            "local_content_required",
-            "quotes_open",
-        ],
-        req_rows,
-    )
+    _copy(Requirement._meta.db_table, REQUIREMENT_COLUMNS, req_rows)
     through = Requirement.processes.through._meta.db_table
     _copy(through, ["requirement_id", "process_id"], rproc)
     _copy(Requirement.materials.through._meta.db_table, ["requirement_id", "material_id"], rmat)
@@ -434,4 +446,108 @@ def generate(n_suppliers: int, n_requirements: int, seed: int = 42) -> None:
         ["requirement_id", "certificationtype_id"],
         rpref,
     )
-    _reset_sequence(req)
+
+
+def generate(
+    n_suppliers: int,
+    n_requirements: int,
+    seed: int = 42,
+    *,
+    batch: int = BATCH,
+    progress: bool = False,
+) -> None:
+    """Suppliers, then buyers and requirements, drawn and COPYed ``batch`` rows at a time, so
+    that memory stays flat whatever the totals (a batch of 50,000 UMKM holds ~100 MB)."""
+    from manufacturers.models import Manufacturer, Requirement
+    from suppliers.models import Supplier, SupplierCertification
+
+    draws = _Draws(seed)
+    started = time.perf_counter()
+    for first in range(1, n_suppliers + 1, batch):
+        last = min(first + batch - 1, n_suppliers)
+        _supplier_batch(draws, first, last)
+        if progress:
+            print(
+                f"  suppliers {last:,}/{n_suppliers:,} ({time.perf_counter() - started:.0f} s)",
+                flush=True,
+            )
+    _reset_sequence(Supplier._meta.db_table)
+    _reset_sequence(SupplierCertification._meta.db_table)
+
+    n_buyers = max(1, n_requirements // 40)
+    buyer_ids = []
+    for i in range(n_buyers):
+        buyer = Manufacturer.objects.create(
+            name=f"Bench OEM {i}",
+            kind="vehicle_oem",
+            province_id="32",
+            verification_status="verified",
+        )
+        buyer_ids.append(buyer.id)
+    for first in range(1, n_requirements + 1, batch):
+        _requirement_batch(draws, first, min(first + batch - 1, n_requirements), buyer_ids)
+    _reset_sequence(Requirement._meta.db_table)
+    if progress:
+        print(
+            f"  requirements {n_requirements:,} ({time.perf_counter() - started:.0f} s)",
+            flush=True,
+        )
+
+
+def generate_database(
+    database_url: str,
+    n_suppliers: int,
+    n_requirements: int,
+    seed: int = 42,
+    *,
+    batch: int = BATCH,
+) -> dict:
+    """Creates the database if it is missing, migrates it, fills it (it must hold no suppliers
+    yet) and ANALYZEs it; returns the seconds taken and the database's size."""
+    from bench.matching import _ensure_database, _setup
+
+    _ensure_database(database_url)
+    _setup(database_url)
+    from django.core.management import call_command
+    from django.db import connection
+
+    from suppliers.models import Supplier
+
+    call_command("migrate", verbosity=0)
+    have = Supplier.objects.count()
+    if have:
+        raise SystemExit(f"{database_url} already holds {have} suppliers; drop it first.")
+    started = time.perf_counter()
+    generate(n_suppliers, n_requirements, seed, batch=batch, progress=True)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        seconds = time.perf_counter() - started
+        cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        size = cursor.fetchone()[0]
+    return {"seconds": round(seconds, 1), "size": size}
+
+
+def main() -> None:
+    import argparse
+    import resource
+
+    parser = argparse.ArgumentParser(description="Seeded synthetic UMKM and requirements.")
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--suppliers", type=int, default=100_000)
+    parser.add_argument("--requirements", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--batch", type=int, default=BATCH, help="UMKM drawn and COPYed at once")
+    args = parser.parse_args()
+    result = generate_database(
+        args.database_url, args.suppliers, args.requirements, args.seed, batch=args.batch
+    )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"{args.suppliers:,} UMKM x {args.requirements:,} requirements in {result['seconds']} s"
+        f" (incl. ANALYZE), database {result['size']}, peak RSS of this process {peak:.0f} MB",
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    main()
