@@ -53,6 +53,21 @@ def _fill(n_suppliers: int, n_requirements: int, n_matches: int) -> None:
                  verified_at = CASE WHEN verification_status = 'verified'
                    THEN now() - ((id * 7919) % 730) * interval '1 day' + interval '5 days' END"""
         )
+        # Millions of rows: without the secondary indexes (rebuilt by sorting afterwards) and
+        # without the deferred foreign-key checks (every id is valid by construction), which
+        # queued 20 million checks for the commit and thrashed 128 MB of shared buffers with
+        # random index inserts (the first 1M-UMKM attempt wrote 218 GB through the page cache
+        # in 20 minutes and was cancelled).
+        c.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'matchmaking_match'"
+            " AND indexname NOT IN ('matchmaking_match_pkey', 'match_unique_pair')"
+        )
+        index_definitions = [row[0] for row in c.fetchall()]
+        for definition in index_definitions:
+            c.execute("DROP INDEX " + definition.split()[2])
+        c.execute("ALTER TABLE matchmaking_match DROP CONSTRAINT match_unique_pair")
+        c.execute("SET session_replication_role = replica")
+        c.execute("SET maintenance_work_mem = '1GB'")
         c.execute(
             """INSERT INTO matchmaking_match
                  (requirement_id, supplier_id, score, rank, components, facts, engine_version,
@@ -62,6 +77,13 @@ def _fill(n_suppliers: int, n_requirements: int, n_matches: int) -> None:
                FROM manufacturers_requirement r, generate_series(1, %s) k""",
             [n, per_requirement],
         )
+        c.execute(
+            "ALTER TABLE matchmaking_match ADD CONSTRAINT match_unique_pair"
+            " UNIQUE (requirement_id, supplier_id)"
+        )
+        for definition in index_definitions:
+            c.execute(definition)
+        c.execute("RESET session_replication_role")
         c.execute(
             """INSERT INTO matchmaking_introduction
                  (requirement_id, supplier_id, direction, score, message, status, decline_reason,
