@@ -14,6 +14,7 @@ from tests.browser.test_matching_screens import log_in
 from tests.factories import (
     ManufacturerMemberFactory,
     PartnerMemberFactory,
+    PartnerOrganisationFactory,
     QuotationRevisionFactory,
     SupplierMemberFactory,
 )
@@ -147,3 +148,47 @@ def test_withdrawing_a_quotation_asks_and_cancel_keeps_it_with_the_buyer(
     expect(page.locator(".message-success")).to_contain_text("Penawaran harga ditarik.")
     quotation.refresh_from_db()
     assert quotation.status == Quotation.Status.WITHDRAWN
+
+
+def test_withdrawing_a_partners_consent_asks_and_cancel_keeps_it(
+    narrow_page,  # noqa: F811
+    live_server,
+    screenshot,
+):
+    from partners.models import PartnerConsent
+    from partners.services import consent_grant
+
+    page = narrow_page
+    member = SupplierMemberFactory(user__preferred_language="id", role="owner")
+    bank = PartnerOrganisationFactory(name="Bank Pembangunan Daerah")
+    consent_grant(supplier=member.supplier, partner=bank, scope="contact", by=member.user)
+    log_in(page, live_server, member.user, "id")
+    page.goto(reverse("partner_consents"))
+    posts = _count_posts(page)
+    button = f"revoke-{bank.pk}-contact"
+
+    _ask_then_cancel(
+        page,
+        button,
+        "Bank Pembangunan Daerah tidak akan dapat lagi membaca: Detail kontak. Cabut izin ini?",
+        posts,
+    )
+    active = PartnerConsent.objects.filter(partner=bank, scope="contact", revoked_at__isnull=True)
+    assert active.exists()
+
+    page.get_by_test_id(button).click()
+    expect(page.get_by_test_id("confirm-dialog-yes")).to_have_text("Cabut")
+    screenshot(page, "01-dialog")
+    page.get_by_test_id("confirm-dialog-yes").click()
+    expect(page.locator(".message-success")).to_contain_text(
+        "Bank Pembangunan Daerah tidak dapat lagi membaca data ini."
+    )
+    expect(page.get_by_test_id(f"grant-{bank.pk}-contact")).to_be_visible()
+    screenshot(page, "02-withdrawn")
+    assert not active.exists()
+
+    # Allowing again is not destructive: it asks nothing.
+    page.get_by_test_id(f"grant-{bank.pk}-contact").click()
+    expect(page.get_by_test_id(button)).to_be_visible()
+    expect(page.get_by_test_id("confirm-dialog")).to_have_count(0)
+    assert active.exists()
