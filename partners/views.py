@@ -51,6 +51,19 @@ def partner_consents(request: HttpRequest) -> HttpResponse:
                 request, _("%(partner)s may now read this.") % {"partner": partner.name}
             )
         else:
+            if not is_confirmed(request):
+                # Without scripts the dialog cannot ask; this page does (accounts/confirm.py).
+                return confirmation_page(
+                    request,
+                    title=_("Withdraw this permission?"),
+                    question=_(
+                        "%(partner)s will no longer be able to read: %(what)s. Withdraw this "
+                        "permission? You can allow it again later."
+                    )
+                    % {"partner": partner.name, "what": PartnerConsent.Scope(scope).label},
+                    button=_("Withdraw"),
+                    cancel_url=reverse("partner_consents"),
+                )
             consent_revoke(supplier=supplier, partner=partner, scope=scope, by=request.user)
             messages.success(
                 request, _("%(partner)s can no longer read this.") % {"partner": partner.name}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -249,6 +250,18 @@ class RejectForm(forms.Form):
     )
 
 
+# A trailing reference term in brackets: "Perakitan rangkaian kabel (wiring harness)".
+_BRACKETED_TAIL_RE = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+class ShortProcessChoiceField(forms.ModelChoiceField):
+    """A closed select on a 360 px phone has room for about 30 characters and cannot wrap: the
+    filter names each process without the bracketed reference term its full name ends with."""
+
+    def label_from_instance(self, obj: Process) -> str:
+        return _BRACKETED_TAIL_RE.sub("", obj.name) or obj.name
+
+
 class DirectoryFilterForm(forms.Form):
     """The directory's filters, the same as the API's (suppliers.selectors.filter_suppliers)."""
 
@@ -266,7 +279,7 @@ class DirectoryFilterForm(forms.Form):
         queryset=ComponentCategory.objects.filter(level=1),
         required=False,
     )
-    process = forms.ModelChoiceField(
+    process = ShortProcessChoiceField(
         label=_("Process"), queryset=Process.objects.all(), required=False
     )
     material = forms.ModelChoiceField(

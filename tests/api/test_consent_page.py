@@ -25,7 +25,8 @@ def test_withdrawing_on_the_page_hides_contacts_from_the_partner_at_once(world):
     url = f"/api/v1/suppliers/{world.consenting.pk}/"
     assert bank.get(url).json()["contact_visible"] is True
     response = session_client(world.umkm).post(
-        "/accounts/partners/", {"partner": world.bank.pk, "scope": "contact", "action": "revoke"}
+        "/accounts/partners/",
+        {"partner": world.bank.pk, "scope": "contact", "action": "revoke", "confirmed": "yes"},
     )
     assert response.status_code == 302
     assert bank.get(url).json()["contact_email"] is None
@@ -33,6 +34,21 @@ def test_withdrawing_on_the_page_hides_contacts_from_the_partner_at_once(world):
         partner=world.bank, supplier=world.consenting, scope="contact"
     )
     assert consent.revoked_by == world.umkm
+
+
+def test_withdrawing_without_confirmation_asks_on_a_page_and_changes_nothing(world):
+    # What a browser without scripts gets (with scripts the dialog asks first).
+    bank = key_client(key_for(world.bank, "suppliers:read"))
+    url = f"/api/v1/suppliers/{world.consenting.pk}/"
+    response = session_client(world.umkm).post(
+        "/accounts/partners/", {"partner": world.bank.pk, "scope": "contact", "action": "revoke"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="confirm-page"' in html
+    assert f"{world.bank.name} tidak akan dapat lagi membaca: Detail kontak." in html
+    assert 'name="action" value="revoke"' in html and 'name="confirmed" value="yes"' in html
+    assert bank.get(url).json()["contact_visible"] is True
 
 
 def test_granting_on_the_page_shows_contacts_to_that_partner_only(world):

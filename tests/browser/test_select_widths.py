@@ -1,11 +1,10 @@
-"""At 360 px no filter select of the ministry's dashboard and queue cuts an option: every
-option's text must fit the closed select's box. (The public supplier list's process select still
-cuts four long names such as "Perakitan rangkaian kabel (wiring harness)": see the issue 14
-report.)"""
+"""At 360 px no filter select of the ministry's dashboard and queue, nor of the public supplier
+list, cuts an option: every option's text must fit the closed select's box."""
 
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 
 from tests.browser.narrow import narrow_page  # noqa: F401
 from tests.browser.test_matching_screens import log_in
@@ -35,12 +34,14 @@ def _open_filters(page) -> None:
 
 
 @pytest.mark.parametrize(
-    ("path", "scope", "signed_in"),
+    ("path", "scope", "signed_in", "language"),
     [
-        ("/reports/", "main", True),
-        ("/reports/verification/", "main", True),
+        ("/reports/", "main", True, "id"),
+        ("/reports/verification/", "main", True, "id"),
+        ("/suppliers/", "main", False, "id"),
+        ("/suppliers/", "main", False, "en"),
     ],
-    ids=["dashboard", "queue"],
+    ids=["dashboard", "queue", "supplier-list", "supplier-list-en"],
 )
 def test_no_filter_select_cuts_an_option_at_360_px(
     narrow_page,  # noqa: F811
@@ -49,10 +50,15 @@ def test_no_filter_select_cuts_an_option_at_360_px(
     path,
     scope,
     signed_in,
+    language,
 ):
     page = narrow_page
     if signed_in:
-        log_in(page, live_server, MinistryUserFactory(), "id")
+        log_in(page, live_server, MinistryUserFactory(), language)
+    else:
+        page.context.add_cookies(
+            [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+        )
     page.goto(path)
     _open_filters(page)
     cut = page.evaluate(CUT, scope)

@@ -1,6 +1,7 @@
 """Issue 14.9 in a real browser at 360 px: an association member uploads a UMKM list with
 mistakes, reads each row's problems in Indonesian, fixes the file, uploads it again and imports
-it; the companies are there."""
+it; the companies are there. Ministry staff check a list with mistakes, import the good rows and
+watch the progress until the page says it is done."""
 
 from __future__ import annotations
 
@@ -112,4 +113,78 @@ def test_an_association_fixes_its_list_and_imports_it(
 
     assert Supplier.objects.count() == 6
     assert Supplier.objects.filter(nib="9120000000399", province_id="32").exists()
+    assert failed == [] and errors == []
+
+
+def test_ministry_staff_check_a_list_import_it_and_watch_the_progress(
+    narrow_page, live_server, screenshot, tmp_path, settings
+):
+    from suppliers.importing.tasks import apply_import_job
+    from suppliers.models import ImportJob
+    from tests.factories import MinistryUserFactory
+
+    settings.SUPPLIER_IMPORT_CHUNK_ROWS = 2
+    page = narrow_page
+    staff = MinistryUserFactory(preferred_language="id")
+    failed: list[str] = []
+    watch_failures(page, failed)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    rows = [row(nib=f"91200000004{i:02d}", name=f"CV Binaan Dinas {i}") for i in range(5)]
+    rows.insert(2, row(nib="9120000000499", name="CV Kabupaten Salah", regency="31.71"))
+    rows.insert(4, row(nib="91200000x0498", name="CV NIB Huruf"))
+    upload = tmp_path / "binaan-dinas.csv"
+    upload.write_text(csv_text(rows), encoding="utf-8")
+
+    log_in(page, live_server, staff, "id")
+    page.goto("/")
+    page.get_by_test_id("nav-menu-toggle").click()
+    page.get_by_test_id("nav-import").click()
+    page.wait_for_url("**/suppliers/import/")
+
+    # 1. The dry run: both bad rows named with their column and an Indonesian message.
+    page.set_input_files("#id_file", str(upload))
+    page.get_by_test_id("import-check").click()
+    page.wait_for_selector('[data-testid="import-panel"][data-status="checked"]')
+    problems = page.get_by_test_id("import-problem")
+    assert {problems.nth(i).get_attribute("data-row") for i in range(problems.count())} == {
+        "4",
+        "6",
+    }
+    table = page.get_by_test_id("import-problems").inner_text()
+    assert "regency: Kabupaten/kota 31.71" in table and "tidak berada di provinsi 32" in table
+    assert "NIB 91200000x0498" in table and "NIB harus tepat 13 digit" in table
+    planned = page.get_by_test_id("import-planned").inner_text()
+    assert "Perusahaan baru: 5" in planned and "Baris bermasalah: 2" in planned
+    assert "Baris bermasalah dilewati." in page.get_by_test_id("import-apply-form").inner_text()
+    assert not Supplier.objects.exists()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "01-dry-run-problems")
+
+    # 2. Apply: the task now waits in the queue as it would for a busy worker, so the page shows
+    # its progress and polls; this test then plays the worker.
+    celery_app.conf.task_always_eager = False
+    try:
+        page.get_by_test_id("import-apply").click()
+        page.wait_for_selector('[data-testid="import-panel"][data-status="applying"]')
+        assert page.get_by_test_id("import-progress-text").inner_text() == (
+            "0 dari 5 baris sudah diimpor…"
+        )
+        assert page.get_by_test_id("import-progress").get_attribute("max") == "5"
+        screenshot(page, "02-progress")
+        job = ImportJob.objects.get()
+        assert job.status == ImportJob.Status.APPLYING and not Supplier.objects.exists()
+        apply_import_job.apply(args=(job.pk,))
+    finally:
+        celery_app.conf.task_always_eager = True
+        celery_app.control.purge()
+
+    # 3. The page's own polling brings the result, without a reload.
+    page.wait_for_selector('[data-testid="import-panel"][data-status="done"]', timeout=10_000)
+    done = page.get_by_test_id("import-done").inner_text()
+    assert "Dibuat: 5" in done and "tidak diimpor: 2" in done
+    screenshot(page, "03-done")
+    assert Supplier.objects.count() == 5
+    assert not Supplier.objects.filter(legal_name__in=["CV Kabupaten Salah", "CV NIB Huruf"])
     assert failed == [] and errors == []

@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -88,3 +89,17 @@ def test_an_unknown_code_is_refused_with_a_message_not_an_error(client, shops):
     assert "Select a valid choice" in response.content.decode() or "Pilih" in (
         response.content.decode()
     )
+
+
+def test_the_process_filter_names_each_process_without_its_bracketed_term_and_still_filters(
+    client, shops
+):
+    shops["harness"].processes.set(["HARNESS"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
+    html = client.get(reverse("suppliers:list"), {"process": "HARNESS"}).content.decode()
+    assert '<option value="HARNESS" selected>Perakitan rangkaian kabel</option>' in html
+    assert '<option value="VAC_FORM">Pembentukan vakum</option>' in html
+    assert "(wiring harness)</option>" not in html
+    assert listed(client, process="HARNESS") & {s.legal_name for s in shops.values()} == {
+        shops["harness"].legal_name
+    }
