@@ -28,6 +28,19 @@ def _isolated_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_engine_arrays():
+    # The engine keeps the supplier arrays of this process and follows the database by its
+    # newest change and a counter of deletions. A test's rolled-back rows vanish without a
+    # DELETE, which in production only a committed DELETE or TRUNCATE does: start each test
+    # from the database.
+    from matchmaking import data
+
+    data.clear_caches(snapshot_files=False)
+    yield
+    data.clear_caches(snapshot_files=False)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Password hashing is deliberately slow; tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
