@@ -63,7 +63,7 @@ def _ensure_database(database_url: str) -> None:
 
 class MemorySampler:
     """Peak proportional set size (shared pages split between the processes sharing them) of
-    this process and its children, sampled every 0.2 s: the memory the run really occupies."""
+    this process and its descendants, sampled every 0.2 s: the memory the run really occupies."""
 
     def __init__(self) -> None:
         import threading
@@ -82,21 +82,27 @@ class MemorySampler:
             pass
         return 0
 
-    def _children(self) -> list[int]:
-        me, pids = os.getpid(), []
+    @staticmethod
+    def _tree() -> list[int]:
+        """This process and all its descendants (a prefork worker's pool processes are the
+        children of a child)."""
+        parents: dict[int, int] = {}
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit():
                 try:
                     fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
                 except OSError:
                     continue
-                if int(fields[1]) == me:
-                    pids.append(int(entry.name))
-        return pids
+                parents[int(entry.name)] = int(fields[1])
+        tree, frontier = [os.getpid()], [os.getpid()]
+        while frontier:
+            frontier = [pid for pid, parent in parents.items() if parent in frontier]
+            tree += frontier
+        return tree
 
     def _run(self) -> None:
         while not self._stop.wait(0.2):
-            total = sum(self._pss_kb(pid) for pid in [os.getpid(), *self._children()])
+            total = sum(self._pss_kb(pid) for pid in self._tree())
             self.peak_mb = max(self.peak_mb, total / 1024)
 
     def __enter__(self):

@@ -41,6 +41,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.matching import MemorySampler  # noqa: E402
+
 # Celery's own line for every task, with its wall time and its result.
 LINE = re.compile(r"run_chunk\[[^\]]+\] succeeded in ([\d.]+)s: (\{.*\})")
 
@@ -156,48 +158,6 @@ class Worker:
         return found
 
 
-class TreeMemory:
-    """Peak proportional set size of this process and all its descendants (a prefork worker's
-    pool processes are its children), sampled every 0.2 s."""
-
-    def __init__(self) -> None:
-        from bench.matching import MemorySampler
-
-        self._pss_kb = MemorySampler._pss_kb
-        self.peak_mb = 0.0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    @staticmethod
-    def _tree() -> list[int]:
-        parents: dict[int, int] = {}
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                except OSError:
-                    continue
-                parents[int(entry.name)] = int(fields[1])
-        tree, frontier = [os.getpid()], [os.getpid()]
-        while frontier:
-            frontier = [pid for pid, parent in parents.items() if parent in frontier]
-            tree += frontier
-        return tree
-
-    def _run(self) -> None:
-        while not self._stop.wait(0.2):
-            total = sum(self._pss_kb(pid) for pid in self._tree())
-            self.peak_mb = max(self.peak_mb, total / 1024)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
-
-
 def _summary(values: list[float]) -> dict:
     if not values:
         return {}
@@ -233,7 +193,7 @@ def run_nightly(env: dict[str, str], workers: int, concurrency: int, shard_size:
     ]
     load = os.getloadavg()[0]
     try:
-        with TreeMemory() as memory:
+        with MemorySampler() as memory:
             started = time.perf_counter()
             planned = tasks.rescore_all()
             while ScoringChunk.objects.exists() or ScoringBlock.objects.exists():
@@ -330,7 +290,7 @@ def main() -> None:
             "from matchmaking import services; t=time.perf_counter(); "
             "services.rescore_everything(); print('SECONDS', time.perf_counter()-t)"
         )
-        with TreeMemory() as memory:
+        with MemorySampler() as memory:
             out = subprocess.run(
                 [sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True
             ).stdout
